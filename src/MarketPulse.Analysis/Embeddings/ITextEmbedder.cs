@@ -1,0 +1,14 @@
+namespace MarketPulse.Analysis.Embeddings;
+
+/// <summary>Turns texts into unit-length vectors; a dot product of two of them is their cosine similarity.</summary>
+public interface ITextEmbedder
+{
+    /// <summary>Identifies the model; vectors of different models are never compared.</summary>
+    string ModelId { get; }
+
+    /// <summary>Length of every vector.</summary>
+    int Dimensions { get; }
+
+    /// <summary>Embeds a batch, in order.</summary>
+    float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+}
