@@ -4,7 +4,7 @@
 #
 #   scripts/stack.sh start    install what is missing, start both, create the databases
 #   scripts/stack.sh stop     stop both (no process is left behind)
-#   scripts/stack.sh status   say what runs
+#   scripts/stack.sh status   say what runs (exit status 0 when both run, 3 otherwise)
 #   scripts/stack.sh env      print the environment (connection strings) for the stack
 #
 # Ports: MP_PG_PORT (default 54329), MP_REDIS_PORT (default 63799).
@@ -185,8 +185,11 @@ case "${1:-}" in
     stop_redis
     ;;
   status)
-    if pg_running; then echo "postgresql: running on 127.0.0.1:$PG_PORT"; else echo "postgresql: stopped"; fi
-    if redis_running; then echo "redis: running on 127.0.0.1:$REDIS_PORT"; else echo "redis: stopped"; fi
+    # Exit status 0 only when both run.
+    up=0
+    if pg_running; then echo "postgresql: running on 127.0.0.1:$PG_PORT"; else echo "postgresql: stopped"; up=3; fi
+    if redis_running; then echo "redis: running on 127.0.0.1:$REDIS_PORT"; else echo "redis: stopped"; up=3; fi
+    exit "$up"
     ;;
   env)
     print_env

@@ -1,1 +1,3 @@
-Console.WriteLine("skeleton");
+using MarketPulse.Cli;
+
+return await CommandLine.RunAsync(args);

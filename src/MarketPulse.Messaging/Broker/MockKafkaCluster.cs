@@ -1,0 +1,56 @@
+namespace MarketPulse.Messaging.Broker;
+
+/// <summary>
+/// librdkafka's in-memory mock cluster hosted by this process: a Kafka-protocol broker on 127.0.0.1
+/// that clients in this and other processes reach like a real one. Its data lives in memory and is lost
+/// when the process ends. For development, tests and the one-machine mode; not for production.
+/// </summary>
+public sealed class MockKafkaCluster : IDisposable
+{
+    private readonly Lock _gate = new();
+    private nint _rk;
+    private readonly nint _cluster;
+
+    public MockKafkaCluster(int brokers = 1)
+    {
+        _rk = LibrdkafkaNative.NewProducerWithMockCluster(brokers);
+        _cluster = LibrdkafkaNative.MockCluster(_rk);
+        BootstrapServers = LibrdkafkaNative.Bootstraps(_cluster);
+        // The mock waits about 3 s before the first group join completes; consumers should not.
+        LibrdkafkaNative.SetInitialRebalanceDelay(_cluster, 0);
+    }
+
+    /// <summary>The address clients connect to, e.g. <c>127.0.0.1:39217</c>.</summary>
+    public string BootstrapServers { get; }
+
+    /// <summary>
+    /// Creates a topic with the given partition count. The mock has no CreateTopics handler
+    /// (AdminClient calls time out) and auto-creates topics with 4 partitions, hence this call.
+    /// Creating an existing topic is not an error.
+    /// </summary>
+    public void CreateTopic(string name, int partitions, int replicationFactor = 1)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_rk == 0, this);
+            var code = LibrdkafkaNative.CreateTopic(_cluster, name, partitions, replicationFactor);
+            const int topicAlreadyExists = 36;
+            if (code != 0 && code != topicAlreadyExists)
+            {
+                throw new InvalidOperationException($"mock cluster could not create topic {name}: {LibrdkafkaNative.ErrorName(code)}");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_rk != 0)
+            {
+                LibrdkafkaNative.Destroy(_rk);
+                _rk = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using MarketPulse.Messaging.Broker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MarketPulse.Messaging;
+
+/// <summary>
+/// The Kafka this process talks to: the configured cluster, or an in-process mock cluster when
+/// <see cref="KafkaOptions.BootstrapServers"/> is empty. Builds client configurations and makes topics.
+/// </summary>
+public sealed class KafkaEnvironment : IDisposable
+{
+    private readonly KafkaOptions _options;
+    private readonly ILogger<KafkaEnvironment> _logger;
+    private readonly MockKafkaCluster? _mock;
+
+    public KafkaEnvironment(IOptions<KafkaOptions> options, ILogger<KafkaEnvironment> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        if (_options.UsesMockCluster())
+        {
+            _mock = new MockKafkaCluster();
+            BootstrapServers = _mock.BootstrapServers;
+            MessagingLog.MockClusterStarted(_logger, BootstrapServers);
+        }
+        else
+        {
+            BootstrapServers = _options.BootstrapServers;
+        }
+    }
+
+    public string BootstrapServers { get; }
+
+    public bool IsMockCluster => _mock is not null;
+
+    public KafkaOptions Options => _options;
+
+    public ProducerConfig CreateProducerConfig(string clientId)
+    {
+        var config = new ProducerConfig(_options.Client)
+        {
+            BootstrapServers = BootstrapServers,
+            ClientId = clientId,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+            MessageTimeoutMs = (int)_options.MessageTimeout.TotalMilliseconds,
+            CompressionType = CompressionType.Lz4,
+        };
+        return config;
+    }
+
+    public ConsumerConfig CreateConsumerConfig(string groupId, string clientId) =>
+        new(_options.Client)
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = groupId,
+            ClientId = clientId,
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            SessionTimeoutMs = 10_000,
+            HeartbeatIntervalMs = 1_000,
+            AutoCommitIntervalMs = 1_000,
+        };
+
+    /// <summary>Makes every configured topic with its partition count; existing topics are left as they are.</summary>
+    public Task EnsureTopicsAsync(CancellationToken cancellationToken) => EnsureTopicsAsync(_options.GetTopics(), cancellationToken);
+
+    public async Task EnsureTopicsAsync(IEnumerable<TopicOptions> topics, CancellationToken cancellationToken)
+    {
+        if (_mock is not null)
+        {
+            foreach (var topic in topics)
+            {
+                _mock.CreateTopic(topic.Name, topic.Partitions);
+            }
+
+            return;
+        }
+
+        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.Client) { BootstrapServers = BootstrapServers }).Build();
+        var specs = topics.Select(t => new TopicSpecification
+        {
+            Name = t.Name,
+            NumPartitions = t.Partitions,
+            ReplicationFactor = _options.ReplicationFactor,
+        }).ToList();
+        try
+        {
+            await admin.CreateTopicsAsync(specs, new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(15) }).WaitAsync(cancellationToken);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Already there: nothing to do.
+        }
+    }
+
+    /// <summary>Asks the cluster for its metadata: a cheap liveness probe.</summary>
+    public int ProbeBrokers(TimeSpan timeout)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.Client)
+        {
+            BootstrapServers = BootstrapServers,
+            SocketTimeoutMs = (int)Math.Max(timeout.TotalMilliseconds, 10),
+        }).Build();
+        var metadata = admin.GetMetadata(timeout);
+        return metadata.Brokers.Count;
+    }
+
+    public void Dispose() => _mock?.Dispose();
+}

@@ -1,0 +1,35 @@
+using MarketPulse.Storage;
+using MarketPulse.Storage.Migrations;
+
+namespace MarketPulse.Cli;
+
+internal static class MigrateCommand
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = new CommandArgs(args);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
+        using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var logger = loggers.CreateLogger("migrate");
+        foreach (var kind in Enum.GetValues<DatabaseKind>())
+        {
+            var connectionString = Databases.ConnectionString(builder.Configuration, kind);
+            IReadOnlyList<string> applied;
+            try
+            {
+                applied = await DatabaseMigrator.MigrateAsync(kind, connectionString, logger, cancellationToken);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+                await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
+                throw new StartupException(Databases.SettingName(kind), $"PostgreSQL ({kind} database): {Hosting.DependencyProbes.DescribePostgresFailure(e, source)}.");
+            }
+
+            Console.WriteLine(applied.Count == 0
+                ? $"{kind}: up to date"
+                : $"{kind}: applied {string.Join(", ", applied)}");
+        }
+
+        return 0;
+    }
+}

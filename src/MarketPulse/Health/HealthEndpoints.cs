@@ -1,0 +1,88 @@
+using System.Text.Json;
+using MarketPulse.Hosting;
+using MarketPulse.Messaging;
+using MarketPulse.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace MarketPulse.Health;
+
+/// <summary><c>/health</c> (liveness: the process answers) and <c>/health/ready</c> (every dependency, with latency).</summary>
+public static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static IServiceCollection AddMarketPulseHealth(this IServiceCollection services)
+    {
+        var checks = services.AddHealthChecks();
+        foreach (var kind in Enum.GetValues<DatabaseKind>())
+        {
+            checks.Add(new HealthCheckRegistration(
+                $"postgres_{kind.ToString().ToLowerInvariant()}",
+                sp => new DelegateCheck(ct => DependencyProbes.PingPostgresAsync(sp.GetRequiredService<Databases>()[kind], ct),
+                    e => DependencyProbes.DescribePostgresFailure(e, sp.GetRequiredService<Databases>()[kind])),
+                HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+        }
+
+        checks.Add(new HealthCheckRegistration("redis",
+            sp => new DelegateCheck(ct => DependencyProbes.PingRedisAsync(sp.GetRequiredService<IConnectionMultiplexer>(), ct), e => e.Message),
+            HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+        checks.Add(new HealthCheckRegistration("kafka",
+            sp => new DelegateCheck(ct => DependencyProbes.PingKafkaAsync(sp.GetRequiredService<KafkaEnvironment>(), TimeSpan.FromSeconds(2), ct), e => e.Message),
+            HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapMarketPulseHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        return endpoints;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            totalMs = Math.Round(report.TotalDuration.TotalMilliseconds, 2),
+            dependencies = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new
+                {
+                    status = e.Value.Status.ToString(),
+                    latencyMs = Math.Round(e.Value.Duration.TotalMilliseconds, 2),
+                    error = e.Value.Status == HealthStatus.Healthy ? null : e.Value.Description,
+                    data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+                }),
+        };
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJson.Options, context.RequestAborted);
+    }
+
+    private sealed class DelegateCheck(Func<CancellationToken, Task<TimeSpan>> probe, Func<Exception, string> describe) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await probe(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy(describe(e));
+            }
+        }
+    }
+}
+
+internal static class HealthJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+}

@@ -1,0 +1,93 @@
+using MarketPulse.Messaging;
+using MarketPulse.Storage;
+using MarketPulse.Storage.Logging;
+using MarketPulse.Storage.Migrations;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace MarketPulse.Hosting;
+
+/// <summary>Settings of the start-up sequence (section <c>Database</c>).</summary>
+public sealed class StartupOptions
+{
+    /// <summary>Apply pending migrations to the three databases at start (the one-machine mode does).</summary>
+    public bool MigrateOnStart { get; set; }
+}
+
+/// <summary>
+/// Runs first: checks that each dependency answers (failing the start with one line that names the
+/// setting), applies migrations when configured, makes the Kafka topics, then lets the log sink write.
+/// </summary>
+internal sealed class StartupChecks(
+    Databases databases,
+    IConnectionMultiplexer redis,
+    KafkaEnvironment kafka,
+    IOptions<StartupOptions> options,
+    IOptions<RedisOptions> redisOptions,
+    IServiceProvider services,
+    ILogger<StartupChecks> logger) : IHostedService
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout * 3);
+        var token = timeout.Token;
+
+        await Task.WhenAll(Enum.GetValues<DatabaseKind>().Select(kind => CheckPostgresAsync(kind, token)).Append(CheckRedisAsync(token)));
+
+        if (!kafka.IsMockCluster)
+        {
+            try
+            {
+                await DependencyProbes.PingKafkaAsync(kafka, Timeout, token);
+            }
+            catch (Exception e) when (e is not StartupException)
+            {
+                throw new StartupException("Kafka:BootstrapServers", $"Kafka: no broker answered at {kafka.BootstrapServers}: {e.Message}");
+            }
+        }
+
+        if (options.Value.MigrateOnStart)
+        {
+            foreach (var kind in Enum.GetValues<DatabaseKind>())
+            {
+                var applied = await DatabaseMigrator.MigrateAsync(kind, databases.ConnectionStringOf(kind), logger, cancellationToken);
+                HostingLog.MigrationsApplied(logger, kind.ToString(), applied.Count);
+            }
+        }
+
+        await kafka.EnsureTopicsAsync(cancellationToken);
+        services.GetService<DatabaseLoggerProvider>()?.Start();
+        HostingLog.DependenciesReady(logger, kafka.BootstrapServers);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task CheckPostgresAsync(DatabaseKind kind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DependencyProbes.PingPostgresAsync(databases[kind], cancellationToken);
+        }
+        catch (Exception e)
+        {
+            throw new StartupException(Databases.SettingName(kind), $"PostgreSQL ({kind} database): {DependencyProbes.DescribePostgresFailure(e, databases[kind])}.");
+        }
+    }
+
+    private async Task CheckRedisAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DependencyProbes.PingRedisAsync(redis, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var endpoints = string.Join(",", redisOptions.Value.Parse().EndPoints.Select(ep => ep.ToString()));
+            var reason = e is OperationCanceledException ? "no answer in time" : e.Message.Split('\n')[0];
+            throw new StartupException("Redis:Configuration", $"Redis: cannot reach {endpoints}: {reason}.");
+        }
+    }
+}
