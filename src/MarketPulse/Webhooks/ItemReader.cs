@@ -93,6 +93,12 @@ internal sealed class ItemReader(JsonElement element, int index, string path, Da
 
     public string? Text(JsonElement? value, string field, int maxLength, bool required)
     {
+        if (value is { ValueKind: not JsonValueKind.String })
+        {
+            Error(field, "type", $"'{field}' must be a string; got {value.Value.ValueKind.ToString().ToLowerInvariant()}.");
+            return null;
+        }
+
         var clean = TextSanitizer.Clean(RawString(value, field, required: false));
         if (clean is null)
         {
