@@ -120,7 +120,15 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, requests.Count).Select(RunAsync));
+        // A half-open circuit admits one trial call: let the first item make it before the others follow.
+        var indices = Enumerable.Range(0, requests.Count);
+        if (_breaker.State == CircuitState.HalfOpen)
+        {
+            await RunAsync(0);
+            indices = indices.Skip(1);
+        }
+
+        await Task.WhenAll(indices.Select(RunAsync));
         cancellationToken.ThrowIfCancellationRequested();
 
         if (Array.Find(failures, f => f is AnalyzerUnavailableException) is AnalyzerUnavailableException unavailable)
