@@ -158,7 +158,11 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
         for (var attempt = 1; attempt <= AnswerAttempts; attempt++)
         {
             var reply = await CallWithRetriesAsync(messages, cancellationToken);
-            if (reply.Truncated)
+            if (reply.Content is null)
+            {
+                reason = "answer: the reply is not an Ollama chat response with message.content";
+            }
+            else if (reply.Truncated)
             {
                 reason = "answer: was cut off at the token limit";
             }

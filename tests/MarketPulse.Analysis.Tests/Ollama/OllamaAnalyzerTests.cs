@@ -176,6 +176,18 @@ public sealed class OllamaAnalyzerTests
     }
 
     [Fact]
+    public async Task Reply_that_is_not_an_ollama_chat_response_is_rejected()
+    {
+        await using var server = await FakeOllamaServer.StartAsync(_ => new FakeReply(200, "<html>proxy login</html>"));
+        var analyzer = CreateAnalyzer(server.Endpoint);
+
+        var ex = await Assert.ThrowsAsync<AnalysisFailedException>(() => analyzer.AnalyzeAsync([Headline], CancellationToken.None));
+
+        Assert.Contains("not an Ollama chat response", ex.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, server.Calls.Count);
+    }
+
+    [Fact]
     public async Task Failed_item_does_not_hide_the_results_of_the_others()
     {
         await using var server = await FakeOllamaServer.StartAsync(call =>
