@@ -33,6 +33,9 @@ public sealed class KafkaOptions
     [ValidateObjectMembers]
     public TopicOptions DeadLetter { get; set; } = new() { Name = "dead_letter_topic", Partitions = 1 };
 
+    /// <summary>Create missing topics at start. Turn off where the cluster's topics are managed elsewhere.</summary>
+    public bool CreateTopics { get; set; } = true;
+
     /// <summary>Replication factor for topics MarketPulse creates on a real cluster.</summary>
     [Range(1, 16)]
     public short ReplicationFactor { get; set; } = 1;

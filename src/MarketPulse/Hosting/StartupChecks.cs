@@ -58,7 +58,10 @@ internal sealed class StartupChecks(
             }
         }
 
-        await kafka.EnsureTopicsAsync(cancellationToken);
+        if (kafka.Options.CreateTopics || kafka.IsMockCluster)
+        {
+            await kafka.EnsureTopicsAsync(cancellationToken);
+        }
         services.GetService<DatabaseLoggerProvider>()?.Start();
         HostingLog.DependenciesReady(logger, kafka.BootstrapServers);
     }
