@@ -15,6 +15,7 @@ public static class CommandLine
         ["serve"] = ("run the service: --target all|ingest|analyze (default all)", ServeCommand.RunAsync),
         ["migrate"] = ("apply pending SQL migrations to the raw, analytics and logs databases", MigrateCommand.RunAsync),
         ["broker"] = ("host the in-memory Kafka-protocol development broker and print its address", BrokerCommand.RunAsync),
+        ["sign"] = ("print the headers that sign a webhook body: --source NAME --file BODY.json (- for stdin)", SignCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

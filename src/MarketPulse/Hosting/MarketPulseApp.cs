@@ -1,4 +1,6 @@
 using MarketPulse.Health;
+using MarketPulse.Ingestion;
+using MarketPulse.Webhooks;
 using MarketPulse.Messaging;
 using MarketPulse.Storage;
 using MarketPulse.Storage.Logging;
@@ -20,8 +22,18 @@ public static class MarketPulseApp
         configure?.Invoke(builder);
 
         builder.AddMarketPulseCore(target.Name());
+        if (target.HasFlag(HostTarget.Ingest))
+        {
+            builder.Services.AddIngestion();
+        }
 
         var app = builder.Build();
+        if (target.HasFlag(HostTarget.Ingest))
+        {
+            app.UseRateLimiter();
+            app.MapWebhooks();
+        }
+
         app.MapMarketPulseHealth();
         return app;
     }
@@ -40,6 +52,7 @@ public static class MarketPulseApp
         builder.AddDatabaseLogging(component);
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
+        services.AddSingleton(TimeProvider.System);
         services.AddOptions<StartupOptions>().BindConfiguration("Database");
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
         services.AddSingleton<Databases>();

@@ -1,0 +1,23 @@
+namespace MarketPulse.Ingestion;
+
+/// <summary>Log messages of ingestion (event ids 4000-4999).</summary>
+internal static partial class IngestLog
+{
+    [LoggerMessage(4000, LogLevel.Warning, "Outbox: {Count} message(s) not acknowledged by Kafka; retrying in {DelaySeconds} s")]
+    public static partial void PublishFailed(ILogger logger, int count, double delaySeconds);
+
+    [LoggerMessage(4001, LogLevel.Warning, "Outbox: raw database unavailable: {Reason}")]
+    public static partial void OutboxDatabaseError(ILogger logger, string reason);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Outbox: shutdown left rows unpublished ({Reason}); they are published at the next start")]
+    public static partial void OutboxDrainIncomplete(ILogger logger, string reason);
+
+    [LoggerMessage(4003, LogLevel.Information, "Webhook {Source}: refused ({Reason}) from {Client}")]
+    public static partial void Unauthorized(ILogger logger, string source, string reason, string client);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Webhook {Source}: no secret or API key configured (Webhooks:Sources:{Source}:Secret); every request to it is refused")]
+    public static partial void SourceNotConfigured(ILogger logger, string source);
+
+    [LoggerMessage(4005, LogLevel.Error, "Webhook {Source}: raw database unavailable, answered 503: {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, string source, string reason);
+}
