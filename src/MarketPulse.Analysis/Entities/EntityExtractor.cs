@@ -55,6 +55,12 @@ public sealed partial class EntityExtractor(SecurityCatalog catalog)
                 continue;
             }
 
+            if (best.Kind == PhraseKind.NotEntity)
+            {
+                i = bestEnd;
+                continue;
+            }
+
             var start = tokens[i].Start;
             var length = tokens[bestEnd - 1].End - start;
             found.Add((new Entity(best.Type, text.Substring(start, length), best.Symbol, best.Exchange), start, length));

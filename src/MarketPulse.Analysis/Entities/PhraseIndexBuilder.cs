@@ -3,6 +3,9 @@ namespace MarketPulse.Analysis.Entities;
 /// <summary>How a phrase was obtained; lower wins when two phrases cover the same words.</summary>
 internal enum PhraseKind
 {
+    /// <summary>A phrase that is no entity ("target price"): it consumes its words so no shorter phrase matches them.</summary>
+    NotEntity = -1,
+
     /// <summary>Hand-written index, currency, commodity, crypto, country or person spelling.</summary>
     Known = 0,
 
@@ -36,6 +39,11 @@ internal static class PhraseIndexBuilder
         AddKnown(trie, taken, KnownEntities.Crypto, EntityType.Crypto);
         AddKnown(trie, taken, KnownEntities.Countries, EntityType.Country);
         AddKnown(trie, taken, KnownEntities.People, EntityType.Person);
+        foreach (var phrase in KnownEntities.NotEntities)
+        {
+            Add(trie, taken, phrase, new PhraseTarget(EntityType.Company, "", null, PhraseKind.NotEntity, 0));
+        }
+
         AddCurrencyPairs(trie, taken);
         foreach (var code in KnownEntities.BareCurrencyCodes)
         {
