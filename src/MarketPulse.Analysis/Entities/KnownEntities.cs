@@ -323,7 +323,7 @@ internal static class KnownEntities
     public static readonly string[] NotEntities =
     [
         "target price", "price target", "Target Price", "all-time high", "all time high", "Wall Street", "Dalal Street",
-        "stock split", "Stock Split", "Central Bank", "central bank",
+        "stock split", "Stock Split", "Central Bank", "central bank", "Nasdaq-listed", "Nasdaq listed",
     ];
 
     /// <summary>Legal names whose prefix would mislead: "Jio" alone is Reliance's telecom arm, not Jio Financial.</summary>
