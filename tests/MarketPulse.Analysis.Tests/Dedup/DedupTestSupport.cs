@@ -58,7 +58,22 @@ internal static class Dedup
 
     public static DedupOptions Options(string prefix) => new() { KeyPrefix = prefix };
 
-    public static NearDuplicateIndex Index(IConnectionMultiplexer redis, DedupOptions options, TimeProvider? time = null) =>
+    public static NearDuplicateIndex Index(
+        IConnectionMultiplexer redis, DedupOptions options, TimeProvider? time = null, Microsoft.Extensions.Logging.ILogger<NearDuplicateIndex>? logger = null) =>
         new(redis, Microsoft.Extensions.Options.Options.Create(options), time ?? TimeProvider.System,
-            NullLogger<NearDuplicateIndex>.Instance);
+            logger ?? NullLogger<NearDuplicateIndex>.Instance);
+}
+
+/// <summary>Keeps the event ids of what was logged.</summary>
+internal sealed class RecordingLogger<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public System.Collections.Concurrent.ConcurrentQueue<int> EventIds { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+        Exception? exception, Func<TState, Exception?, string> formatter) => EventIds.Enqueue(eventId.Id);
 }
