@@ -1,0 +1,170 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MarketPulse.Analysis.Dedup;
+
+/// <summary>
+/// The server side of the index. Each check runs as one Lua script, so look-up and insert are a single
+/// atomic step: two copies racing from two workers are serialised by Redis and the second sees the first.
+/// Scripts use Redis 7.0 core commands and the struct library of its Lua 5.1; every key a script touches
+/// shares the hash tag of KEYS[1], so the index works on Redis Cluster too.
+/// </summary>
+internal static class DedupScripts
+{
+    /// <summary>
+    /// KEYS[1] exact-hash key. ARGV: now (ms), window (ms), item id.
+    /// Value: float64 time of the first item, then its id. Returns {'new'}, {'self'} or {'dup', id}.
+    /// </summary>
+    public const string Exact = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local v = redis.call('GET', KEYS[1])
+        if v and #v >= 8 then
+          local t = struct.unpack('<d', v)
+          if now - t < window then
+            local id = string.sub(v, 9)
+            if id == ARGV[3] then return {'self'} end
+            return {'dup', id}
+          end
+        end
+        redis.call('SET', KEYS[1], struct.pack('<d', now) .. ARGV[3], 'PX', ARGV[2])
+        return {'new'}
+        """;
+
+    /// <summary>
+    /// KEYS[1] time-ordered set of handles, KEYS[2] handle counter.
+    /// ARGV: 1 namespace (hash-tagged), 2 now (ms), 3 window (ms), 4 bucket width (ms), 5 threshold,
+    /// 6 max vectors, 7 max candidates, 8 item id, 9 dimensions, 10 query (float32 LE), 11 stored form
+    /// (float32 1/norm + int8 components), 12 layout id, 13 band count n, then n band key suffixes, then n fields.
+    /// Band keys: ns:b:layout:bucket:suffix, a hash from field to packed uint32 handles.
+    /// Vector keys: ns:v:handle = float64 time .. stored form .. item id, with a TTL of the window.
+    /// Returns {'near', id, similarity, examined, size} or {'original', handle, best similarity, examined, size};
+    /// 'self' instead of 'near' when the match is this very item (a retried call).
+    /// </summary>
+    public const string Near = """
+        local zkey, seqkey = KEYS[1], KEYS[2]
+        local ns = ARGV[1]
+        local now = tonumber(ARGV[2])
+        local window = tonumber(ARGV[3])
+        local width = tonumber(ARGV[4])
+        local threshold = tonumber(ARGV[5])
+        local maxVectors = tonumber(ARGV[6])
+        local maxCandidates = tonumber(ARGV[7])
+        local itemId = ARGV[8]
+        local dims = tonumber(ARGV[9])
+        local query = ARGV[10]
+        local stored = ARGV[11]
+        local layout = ARGV[12]
+        local nb = tonumber(ARGV[13])
+        local base = 13
+
+        local function without(v, h)
+          local out = {}
+          for p = 1, #v, 4 do
+            if struct.unpack('<I4', v, p) ~= h then out[#out + 1] = string.sub(v, p, p + 3) end
+          end
+          return table.concat(out)
+        end
+
+        local firstBucket = math.floor((now - window) / width)
+        local lastBucket = math.floor(now / width)
+        local hits, handles, places = {}, {}, {}
+        for b = firstBucket, lastBucket do
+          local prefix = ns .. ':b:' .. layout .. ':' .. b .. ':'
+          for j = 1, nb do
+            local key = prefix .. ARGV[base + j]
+            local field = ARGV[base + nb + j]
+            local v = redis.call('HGET', key, field)
+            if v then
+              for p = 1, #v, 4 do
+                local h = struct.unpack('<I4', v, p)
+                local c = hits[h]
+                if c then
+                  hits[h] = c + 1
+                else
+                  hits[h] = 1
+                  handles[#handles + 1] = h
+                  places[h] = {}
+                end
+                local pl = places[h]
+                pl[#pl + 1] = key
+                pl[#pl + 1] = field
+              end
+            end
+          end
+        end
+
+        if #handles > maxCandidates then
+          table.sort(handles, function(a, c) return hits[a] > hits[c] end)
+        end
+
+        local q = {struct.unpack('<' .. string.rep('f', dims), query)}
+        local fmt = '<df' .. string.rep('b', dims)
+        local best, bestId, selfMatch, examined = 0, nil, false, 0
+        for i = 1, math.min(#handles, maxCandidates) do
+          local h = handles[i]
+          local rec = redis.call('GET', ns .. ':v:' .. h)
+          if not rec then
+            -- expired or evicted: drop the stale handle from the band values it was found in
+            local pl = places[h]
+            for k = 1, #pl, 2 do
+              local v = redis.call('HGET', pl[k], pl[k + 1])
+              if v then
+                local rest = without(v, h)
+                if #rest == 0 then redis.call('HDEL', pl[k], pl[k + 1]) else redis.call('HSET', pl[k], pl[k + 1], rest) end
+              end
+            end
+          elseif #rec >= 12 + dims then
+            local r = {struct.unpack(fmt, rec)}
+            if now - r[1] < window then
+              examined = examined + 1
+              local s = 0
+              for d = 1, dims do s = s + q[d] * r[d + 2] end
+              s = s * r[2]
+              local id = string.sub(rec, 13 + dims)
+              if s >= threshold and id == itemId then selfMatch = true end
+              if s > best then best, bestId = s, id end
+            end
+          end
+        end
+
+        if selfMatch then
+          return {'self', itemId, tostring(best), examined, redis.call('ZCARD', zkey)}
+        end
+        if bestId and best >= threshold then
+          return {'near', bestId, tostring(best), examined, redis.call('ZCARD', zkey)}
+        end
+
+        local h = redis.call('INCR', seqkey) % 4294967296
+        redis.call('PEXPIRE', seqkey, window + width)
+        redis.call('SET', ns .. ':v:' .. h, struct.pack('<d', now) .. stored .. itemId, 'PX', window)
+        local packed = struct.pack('<I4', h)
+        local prefix = ns .. ':b:' .. layout .. ':' .. lastBucket .. ':'
+        local ttl = (lastBucket + 1) * width + window - now
+        for j = 1, nb do
+          local key = prefix .. ARGV[base + j]
+          local field = ARGV[base + nb + j]
+          local v = redis.call('HGET', key, field)
+          redis.call('HSET', key, field, (v or '') .. packed)
+          redis.call('PEXPIRE', key, ttl)
+        end
+        redis.call('ZADD', zkey, now, h)
+        redis.call('ZREMRANGEBYSCORE', zkey, '-inf', '(' .. (now - window))
+        local size = redis.call('ZCARD', zkey)
+        if size > maxVectors then
+          local old = redis.call('ZPOPMIN', zkey, size - maxVectors)
+          for i = 1, #old, 2 do redis.call('UNLINK', ns .. ':v:' .. old[i]) end
+          size = maxVectors
+        end
+        redis.call('PEXPIRE', zkey, window)
+        return {'original', tostring(h), tostring(best), examined, size}
+        """;
+
+    public static readonly byte[] ExactSha = Sha1(Exact);
+
+    public static readonly byte[] NearSha = Sha1(Near);
+
+    // SHA-1 because that is how Redis names cached scripts (EVALSHA); nothing relies on it for security.
+    private static byte[] Sha1(string script) =>
+        SHA1.HashData(Encoding.UTF8.GetBytes(script));
+}
