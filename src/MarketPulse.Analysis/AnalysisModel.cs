@@ -54,8 +54,12 @@ public sealed record Entity(
 /// <summary>Sentiment of one text: label, score in [-1, 1] (bearish to bullish) and calibrated confidence in [0, 1].</summary>
 public sealed record SentimentPrediction(SentimentLabel Label, double Score, double Confidence);
 
-/// <summary>One text to analyse. <paramref name="Source"/> is a hint such as <c>news</c>, <c>twitter</c>, <c>economic</c>.</summary>
-public sealed record AnalysisRequest(string Text, string? Source = null);
+/// <summary>
+/// One text to analyse. <paramref name="Source"/> is a hint such as <c>news</c>, <c>twitter</c>, <c>economic</c>.
+/// <paramref name="Embedding"/> is the text's MiniLM embedding when the caller already has it (the worker computes
+/// it for near-duplicate detection); analysers that use the same model skip embedding it again.
+/// </summary>
+public sealed record AnalysisRequest(string Text, string? Source = null, float[]? Embedding = null);
 
 /// <summary>The full judgement on one text.</summary>
 public sealed record AnalysisResult(
@@ -66,7 +70,11 @@ public sealed record AnalysisResult(
     IReadOnlyList<Entity> Entities,
     string Analyzer,
     string Model,
-    string PromptVersion);
+    string PromptVersion)
+{
+    /// <summary>The analysis version stored with the result: analyser, model and prompt.</summary>
+    public string Version => $"{Analyzer}/{Model}/{PromptVersion}";
+}
 
 /// <summary>An analyser turns texts into results; implementations are chosen by configuration.</summary>
 public interface ITextAnalyzer

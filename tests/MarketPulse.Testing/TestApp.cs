@@ -37,6 +37,7 @@ public sealed class TestApp : IAsyncDisposable
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Redis:Configuration"] = TestStack.RedisConfiguration,
                 ["Redis:KeyPrefix"] = TestStack.UniqueName("mpt"),
+                ["Dedup:KeyPrefix"] = TestStack.UniqueName("mpt_dedup"),
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             builder.Configuration.AddInMemoryCollection(settings);

@@ -1,0 +1,131 @@
+using MarketPulse.Analysis.AssetClasses;
+using MarketPulse.Analysis.Embeddings;
+using MarketPulse.Analysis.Entities;
+using MarketPulse.Analysis.Sentiment;
+
+namespace MarketPulse.Analysis;
+
+/// <summary>
+/// The analyser that needs no server: MiniLM embeddings and the sentiment model trained in this repository,
+/// entities from the securities catalog, and the asset-class rules. Entity-level sentiment comes from the
+/// clause that names the entity when a text has several clauses and several entities.
+/// </summary>
+public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel model, EntityExtractor extractor) : ITextAnalyzer
+{
+    public const string AnalyzerName = "embedded";
+
+    private static readonly char[] ClauseBreaks = [';', '.', '!', '?', '|', '\n'];
+
+    public string Name => AnalyzerName;
+
+    /// <summary>The text the analyser embeds: give <see cref="AnalysisRequest.Embedding"/> of this form to spare it the work.</summary>
+    public static string EmbeddingText(string text) => SentimentModel.EmbeddingText(text);
+
+    public Task<IReadOnlyList<AnalysisResult>> AnalyzeAsync(IReadOnlyList<AnalysisRequest> requests, CancellationToken cancellationToken) =>
+        Task.Run(() => Analyze(requests, cancellationToken), cancellationToken);
+
+    private IReadOnlyList<AnalysisResult> Analyze(IReadOnlyList<AnalysisRequest> requests, CancellationToken cancellationToken)
+    {
+        var texts = requests.Select(r => r.Text).ToList();
+        var embeddings = new float[requests.Count][];
+        var missing = Enumerable.Range(0, requests.Count).Where(i => requests[i].Embedding is not { Length: > 0 }).ToList();
+        if (missing.Count > 0)
+        {
+            var computed = embedder.Embed(missing.Select(i => EmbeddingText(texts[i])).ToList(), cancellationToken);
+            for (var k = 0; k < missing.Count; k++)
+            {
+                embeddings[missing[k]] = computed[k];
+            }
+        }
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            embeddings[i] ??= requests[i].Embedding!;
+        }
+
+        var predictions = model.Predict(texts, embeddings);
+        var matches = texts.Select(extractor.Extract).ToList();
+
+        // Clause-level sentiment for texts that name several entities in several clauses.
+        var clauseTexts = new List<string>();
+        var clauseOf = new Dictionary<(int Item, int Start), int>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (matches[i].Count < 2)
+            {
+                continue;
+            }
+
+            var clauses = Clauses(texts[i]);
+            if (clauses.Count < 2)
+            {
+                continue;
+            }
+
+            foreach (var (start, length) in clauses)
+            {
+                clauseOf[(i, start)] = clauseTexts.Count;
+                clauseTexts.Add(texts[i].Substring(start, length));
+            }
+        }
+
+        var clausePredictions = clauseTexts.Count == 0 ? [] : model.Predict(clauseTexts, embedder.Embed(clauseTexts.Select(EmbeddingText).ToList(), cancellationToken));
+
+        var results = new AnalysisResult[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var clauses = clauseOf.Keys.Where(k => k.Item == i).Select(k => k.Start).Order().ToList();
+            var entities = matches[i].Select(m =>
+            {
+                if (clauses.Count == 0 || m.Entity.Type is EntityType.Country or EntityType.Person)
+                {
+                    return m.Entity;
+                }
+
+                var clauseStart = clauses.Last(s => s <= m.Start);
+                return m.Entity with { Sentiment = clausePredictions[clauseOf[(i, clauseStart)]].Label };
+            }).ToList();
+            var p = predictions[i];
+            results[i] = new AnalysisResult(
+                p.Label, p.Score, p.Confidence,
+                AssetClassifier.Classify(texts[i], entities, requests[i].Source),
+                entities, AnalyzerName, $"{MiniLmEmbedder.Model}+sentiment-{model.Version}", "none");
+        }
+
+        return results;
+    }
+
+    /// <summary>Clauses of at least a few words, as (start, length); the first starts at 0.</summary>
+    private static List<(int Start, int Length)> Clauses(string text)
+    {
+        var clauses = new List<(int, int)>();
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var end = i == text.Length || (Array.IndexOf(ClauseBreaks, text[i]) >= 0 && (text[i] != '.' || i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])));
+            if (!end)
+            {
+                continue;
+            }
+
+            if (text.AsSpan(start, i - start).Trim().Length >= 12)
+            {
+                clauses.Add((start, i - start));
+            }
+            else if (clauses.Count > 0)
+            {
+                var (s, _) = clauses[^1];
+                clauses[^1] = (s, i - s);
+            }
+
+            start = i + 1;
+        }
+
+        if (clauses.Count > 0 && clauses[0].Item1 != 0)
+        {
+            clauses[0] = (0, clauses[0].Item1 + clauses[0].Item2);
+        }
+
+        return clauses;
+    }
+}

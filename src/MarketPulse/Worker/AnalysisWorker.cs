@@ -1,0 +1,290 @@
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using MarketPulse.Ingestion;
+using MarketPulse.Messaging;
+using Microsoft.Extensions.Options;
+
+namespace MarketPulse.Worker;
+
+/// <summary>
+/// Consumes <c>sentiment_analysis_topic</c> in a consumer group (cooperative-sticky), in batches. Offsets
+/// are stored only after the batch's outcomes are in the analytics database and its messages on
+/// aggregation_topic and alert_topic are acknowledged (at-least-once; the writes are idempotent). When a
+/// dependency fails, the batch is sought back and retried after a pause, so nothing is skipped. Undecodable
+/// messages and items that keep failing go to the dead-letter topic. On shutdown the batch in hand is
+/// finished, offsets are committed and the consumer leaves the group.
+/// </summary>
+public sealed class AnalysisWorker(
+    KafkaEnvironment kafka,
+    KafkaProducer producer,
+    AnalysisPipeline pipeline,
+    IOptions<AnalysisWorkerOptions> options,
+    ILogger<AnalysisWorker> logger) : BackgroundService
+{
+    public const string ReanalyzeHeader = "mp-reanalyze";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var kafkaOptions = kafka.Options;
+        var config = kafka.CreateConsumerConfig(kafkaOptions.ConsumerGroup, $"marketpulse-analyze-{Environment.MachineName}-{Environment.ProcessId}");
+        using var consumer = new ConsumerBuilder<string, byte[]>(config)
+            .SetErrorHandler((_, e) => WorkerLog.ConsumerError(logger, e.Reason, e.IsFatal))
+            .SetLogHandler((_, _) => { })
+            .SetPartitionsAssignedHandler((_, partitions) => WorkerLog.Assigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                WorkerLog.Revoked(logger, string.Join(",", partitions.Select(p => p.Partition.Value)));
+                TryCommit(c);
+            })
+            .SetPartitionsLostHandler((_, partitions) => WorkerLog.Lost(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
+            .Build();
+        consumer.Subscribe(kafkaOptions.Sentiment.Name);
+        WorkerLog.Started(logger, kafkaOptions.Sentiment.Name, kafkaOptions.ConsumerGroup);
+
+        var batch = new List<ConsumeResult<string, byte[]>>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                batch.Clear();
+                if (!Fill(consumer, batch, stoppingToken))
+                {
+                    continue;
+                }
+
+                // The batch in hand is finished even when shutdown begins meanwhile.
+                if (await TryProcessAsync(consumer, batch, stoppingToken))
+                {
+                    continue;
+                }
+
+                // A dependency is down. Pause fetching but keep polling, so the group keeps this member
+                // (and can still move partitions away), and retry the same batch until it goes through.
+                var paused = consumer.Assignment.ToList();
+                consumer.Pause(paused);
+                try
+                {
+                    do
+                    {
+                        if (stoppingToken.IsCancellationRequested)
+                        {
+                            // Hand the batch back: its offsets were not stored, the next owner takes it.
+                            return;
+                        }
+
+                        if (consumer.Consume(options.Value.RetryDelay) is { IsPartitionEOF: false } stray)
+                        {
+                            // A partition assigned during the pause: put its message back for later.
+                            consumer.Pause([stray.TopicPartition]);
+                            consumer.Seek(stray.TopicPartitionOffset);
+                            paused.Add(stray.TopicPartition);
+                        }
+                    }
+                    while (!await TryProcessAsync(consumer, batch, stoppingToken));
+                }
+                finally
+                {
+                    consumer.Resume(consumer.Assignment.Intersect(paused).ToList());
+                }
+            }
+        }
+        finally
+        {
+            TryCommit(consumer);
+            consumer.Close();
+            WorkerLog.Stopped(logger);
+        }
+    }
+
+    private bool Fill(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var first = consumer.Consume(TimeSpan.FromMilliseconds(250));
+            if (first is null || first.IsPartitionEOF)
+            {
+                return false;
+            }
+
+            batch.Add(first);
+            var deadline = DateTime.UtcNow + options.Value.BatchWindow;
+            while (batch.Count < options.Value.BatchSize && !stoppingToken.IsCancellationRequested)
+            {
+                var left = deadline - DateTime.UtcNow;
+                var next = consumer.Consume(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                if (next is null)
+                {
+                    break;
+                }
+
+                if (!next.IsPartitionEOF)
+                {
+                    batch.Add(next);
+                }
+            }
+
+            return true;
+        }
+        catch (ConsumeException e)
+        {
+            WorkerLog.ConsumerError(logger, e.Error.Reason, e.Error.IsFatal);
+            return batch.Count > 0;
+        }
+    }
+
+    private async Task<bool> TryProcessAsync(IConsumer<string, byte[]> consumer, List<ConsumeResult<string, byte[]>> batch, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var decoded = new List<ItemMessage>();
+            var reanalyze = new List<ItemMessage>();
+            var deadLetters = new List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)>();
+            foreach (var message in batch)
+            {
+                try
+                {
+                    var item = ItemMessage.Deserialize(message.Message.Value);
+                    (message.Message.Headers?.TryGetLastBytes(ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add(item);
+                }
+                catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
+                {
+                    deadLetters.Add((message, $"undecodable message: {e.Message}", 0));
+                }
+            }
+
+            // Work continues through shutdown: the token only cancels the waits between retries.
+            var outcomes = new List<BatchOutcome>();
+            if (decoded.Count > 0)
+            {
+                outcomes.Add(await pipeline.ProcessAsync(decoded, reanalyze: false, CancellationToken.None));
+            }
+
+            if (reanalyze.Count > 0)
+            {
+                outcomes.Add(await pipeline.ProcessAsync(reanalyze, reanalyze: true, CancellationToken.None));
+            }
+
+            var byKey = batch.GroupBy(m => m.Message.Key ?? "").ToDictionary(g => g.Key, g => g.First());
+            foreach (var failure in outcomes.SelectMany(o => o.Failures).Where(f => f.Attempts > 0))
+            {
+                if (byKey.TryGetValue(failure.Key, out var source))
+                {
+                    deadLetters.Add((source, failure.Error, failure.Attempts));
+                }
+            }
+
+            await PublishAsync(outcomes, deadLetters);
+
+            foreach (var message in batch)
+            {
+                try
+                {
+                    consumer.StoreOffset(message);
+                }
+                catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
+                {
+                    // The partition moved to another member meanwhile; it resumes from the last commit,
+                    // and the idempotent writes make the repeat harmless.
+                }
+            }
+
+            foreach (var outcome in outcomes)
+            {
+                WorkerLog.BatchDone(logger, outcome.Analyses.Count, outcome.Duplicates.Count, outcome.Failures.Count, outcome.Skipped);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            WorkerLog.BatchFailed(logger, e, batch.Count, options.Value.RetryDelay.TotalSeconds);
+            return false;
+        }
+    }
+
+    private async Task PublishAsync(List<BatchOutcome> outcomes, List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters)
+    {
+        var topics = kafka.Options;
+        var sends = new List<Task>();
+        foreach (var outcome in outcomes)
+        {
+            foreach (var a in outcome.Analyses)
+            {
+                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, a.Item.Key, JsonSerializer.SerializeToUtf8Bytes(ResultMessage.Of(a), AnalyticsStore.Json), null, CancellationToken.None));
+            }
+
+            foreach (var d in outcome.Duplicates)
+            {
+                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, d.Item.Key, JsonSerializer.SerializeToUtf8Bytes(ResultMessage.Of(d), AnalyticsStore.Json), null, CancellationToken.None));
+            }
+
+            foreach (var alert in outcome.Alerts)
+            {
+                sends.Add(producer.ProduceAsync(topics.Alert.Name, alert.Symbol ?? alert.ItemId.ToString(), JsonSerializer.SerializeToUtf8Bytes(alert, AnalyticsStore.Json), null, CancellationToken.None));
+            }
+        }
+
+        foreach (var (message, error, attempts) in deadLetters)
+        {
+            var headers = new Headers
+            {
+                { "mp-error", Encoding.UTF8.GetBytes(error) },
+                { "mp-source-topic", Encoding.UTF8.GetBytes(message.Topic) },
+                { "mp-partition", Encoding.UTF8.GetBytes(message.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+                { "mp-offset", Encoding.UTF8.GetBytes(message.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+                { "mp-attempts", Encoding.UTF8.GetBytes(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+            };
+            sends.Add(producer.ProduceAsync(topics.DeadLetter.Name, message.Message.Key ?? "", message.Message.Value ?? [], headers, CancellationToken.None));
+            WorkerLog.DeadLettered(logger, message.Message.Key ?? "", error);
+        }
+
+        await Task.WhenAll(sends);
+    }
+
+    private void TryCommit(IConsumer<string, byte[]> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.Local_NoOffset or ErrorCode.Local_State or ErrorCode.UnknownMemberId or ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration)
+        {
+            // Nothing stored to commit, or the group moved on: the next owner resumes from the last commit.
+        }
+        catch (KafkaException e)
+        {
+            WorkerLog.CommitFailed(logger, e.Error.Reason);
+        }
+    }
+}
+
+/// <summary>The message on aggregation_topic for each item the worker finished.</summary>
+public sealed record ResultMessage(
+    string Type,
+    Guid ItemId,
+    string Source,
+    string ExternalId,
+    string? Label,
+    double? Score,
+    double? Confidence,
+    string? AssetClass,
+    IReadOnlyList<string> Symbols,
+    IReadOnlyList<MarketPulse.Analysis.Entity>? Entities,
+    string? Version,
+    Guid? OriginalId,
+    double? Similarity,
+    DateTimeOffset? PublishedAt,
+    DateTimeOffset ReceivedAt,
+    double? LatencyMs)
+{
+    public static ResultMessage Of(ItemAnalysis a) => new(
+        "analysis", a.Item.Id, a.Item.Source, a.Item.ExternalId, AnalyticsStore.LabelName(a.Result.Label), a.Result.Score, a.Result.Confidence,
+        AnalyticsStore.AssetClassName(a.Result.AssetClass), a.Symbols, a.Result.Entities, a.Result.Version, null, null, a.Item.PublishedAt, a.Item.ReceivedAt, a.LatencyMs);
+
+    public static ResultMessage Of(ItemDuplicate d) => new(
+        "duplicate", d.Item.Id, d.Item.Source, d.Item.ExternalId, null, null, null, null, d.Item.Symbols, null, null, d.OriginalId, d.Similarity, d.Item.PublishedAt, d.Item.ReceivedAt, null);
+}

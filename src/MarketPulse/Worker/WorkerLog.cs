@@ -1,0 +1,38 @@
+namespace MarketPulse.Worker;
+
+/// <summary>Log messages of the analysis worker (event ids 5000-5999).</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(5000, LogLevel.Information, "Analysis worker consuming {Topic} in group {Group}")]
+    public static partial void Started(ILogger logger, string topic, string group);
+
+    [LoggerMessage(5001, LogLevel.Information, "Analysis worker stopped: offsets committed, left the group")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(5002, LogLevel.Information, "Partitions assigned: {Partitions}")]
+    public static partial void Assigned(ILogger logger, string partitions);
+
+    [LoggerMessage(5003, LogLevel.Information, "Partitions revoked: {Partitions}")]
+    public static partial void Revoked(ILogger logger, string partitions);
+
+    [LoggerMessage(5004, LogLevel.Warning, "Partitions lost: {Partitions}")]
+    public static partial void Lost(ILogger logger, string partitions);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Kafka consumer error: {Reason} (fatal {IsFatal})")]
+    public static partial void ConsumerError(ILogger logger, string reason, bool isFatal);
+
+    [LoggerMessage(5006, LogLevel.Debug, "Batch done: {Analysed} analysed, {Duplicates} duplicates, {Failed} failed, {Skipped} already done")]
+    public static partial void BatchDone(ILogger logger, int analysed, int duplicates, int failed, int skipped);
+
+    [LoggerMessage(5007, LogLevel.Warning, "Batch of {Count} not finished; retrying in {DelaySeconds} s (nothing skipped)")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, int count, double delaySeconds);
+
+    [LoggerMessage(5008, LogLevel.Warning, "Item {Key} failed {Attempts} time(s): {Error}; sent to the dead-letter topic")]
+    public static partial void ItemFailed(ILogger logger, string key, int attempts, string error);
+
+    [LoggerMessage(5009, LogLevel.Warning, "Message {Key} sent to the dead-letter topic: {Error}")]
+    public static partial void DeadLettered(ILogger logger, string key, string error);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Offset commit failed: {Reason}")]
+    public static partial void CommitFailed(ILogger logger, string reason);
+}
