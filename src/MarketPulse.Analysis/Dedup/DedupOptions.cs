@@ -18,8 +18,11 @@ public sealed class DedupOptions
     /// <summary>How long an item stays in the index; older items are neither matched nor kept.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(72);
 
-    /// <summary>The window is cut into this many time buckets of band keys, each expiring as a whole.</summary>
-    public int BucketsPerWindow { get; set; } = 3;
+    /// <summary>
+    /// The window is cut into this many time buckets of band keys, each expiring as a whole. A check reads
+    /// BucketsPerWindow + 1 buckets (Bands reads each); band entries outlive their items by up to one bucket.
+    /// </summary>
+    public int BucketsPerWindow { get; set; } = 2;
 
     /// <summary>Cap on stored vectors per model; the oldest are evicted first.</summary>
     public int MaxVectors { get; set; } = 2_000_000;

@@ -33,10 +33,11 @@ internal static class DedupScripts
 
     /// <summary>
     /// KEYS[1] time-ordered set of handles, KEYS[2] handle counter.
-    /// ARGV: 1 namespace (hash-tagged), 2 now (ms), 3 window (ms), 4 bucket width (ms), 5 threshold,
-    /// 6 max vectors, 7 max candidates, 8 item id, 9 dimensions, 10 query (float32 LE), 11 stored form
-    /// (float32 1/norm + int8 components), 12 layout id, 13 band count n, then n band key suffixes, then n fields.
-    /// Band keys: ns:b:layout:bucket:suffix, a hash from field to packed uint32 handles.
+    /// ARGV: 1 namespace (hash-tagged), 2 now (ms), 3 window (ms), 4 TTL of the current bucket's band keys (ms),
+    /// 5 threshold, 6 max vectors, 7 max candidates, 8 item id, 9 dimensions, 10 query (float32 LE),
+    /// 11 stored form (float32 1/norm + int8 components), 12 band count n, 13 bucket count m, then n·m band keys
+    /// (bucket by bucket, the current bucket last), then n fields.
+    /// Band keys (ns:b:layout:bucket:band:high bits) are hashes from the low bits to packed uint32 handles.
     /// Vector keys: ns:v:handle = float64 time .. stored form .. item id, with a TTL of the window.
     /// Returns {'near', id, similarity, examined, size} or {'original', handle, best similarity, examined, size};
     /// 'self' instead of 'near' when the match is this very item (a retried call).
@@ -46,7 +47,7 @@ internal static class DedupScripts
         local ns = ARGV[1]
         local now = tonumber(ARGV[2])
         local window = tonumber(ARGV[3])
-        local width = tonumber(ARGV[4])
+        local bucketTtl = tonumber(ARGV[4])
         local threshold = tonumber(ARGV[5])
         local maxVectors = tonumber(ARGV[6])
         local maxCandidates = tonumber(ARGV[7])
@@ -54,42 +55,18 @@ internal static class DedupScripts
         local dims = tonumber(ARGV[9])
         local query = ARGV[10]
         local stored = ARGV[11]
-        local layout = ARGV[12]
-        local nb = tonumber(ARGV[13])
-        local base = 13
+        local nb = tonumber(ARGV[12])
+        local nk = nb * tonumber(ARGV[13])
+        local fields = 13 + nk
 
-        local function without(v, h)
-          local out = {}
-          for p = 1, #v, 4 do
-            if struct.unpack('<I4', v, p) ~= h then out[#out + 1] = string.sub(v, p, p + 3) end
-          end
-          return table.concat(out)
-        end
-
-        local firstBucket = math.floor((now - window) / width)
-        local lastBucket = math.floor(now / width)
-        local hits, handles, places = {}, {}, {}
-        for b = firstBucket, lastBucket do
-          local prefix = ns .. ':b:' .. layout .. ':' .. b .. ':'
-          for j = 1, nb do
-            local key = prefix .. ARGV[base + j]
-            local field = ARGV[base + nb + j]
-            local v = redis.call('HGET', key, field)
-            if v then
-              for p = 1, #v, 4 do
-                local h = struct.unpack('<I4', v, p)
-                local c = hits[h]
-                if c then
-                  hits[h] = c + 1
-                else
-                  hits[h] = 1
-                  handles[#handles + 1] = h
-                  places[h] = {}
-                end
-                local pl = places[h]
-                pl[#pl + 1] = key
-                pl[#pl + 1] = field
-              end
+        local hits, handles = {}, {}
+        for k = 1, nk do
+          local v = redis.call('HGET', ARGV[13 + k], ARGV[fields + (k - 1) % nb + 1])
+          if v then
+            for p = 1, #v, 4 do
+              local h = struct.unpack('<I4', v, p)
+              local c = hits[h]
+              if c then hits[h] = c + 1 else hits[h] = 1; handles[#handles + 1] = h end
             end
           end
         end
@@ -105,13 +82,17 @@ internal static class DedupScripts
           local h = handles[i]
           local rec = redis.call('GET', ns .. ':v:' .. h)
           if not rec then
-            -- expired or evicted: drop the stale handle from the band values it was found in
-            local pl = places[h]
-            for k = 1, #pl, 2 do
-              local v = redis.call('HGET', pl[k], pl[k + 1])
-              if v then
-                local rest = without(v, h)
-                if #rest == 0 then redis.call('HDEL', pl[k], pl[k + 1]) else redis.call('HSET', pl[k], pl[k + 1], rest) end
+            -- expired or evicted: drop the stale handle from the band values that hold it
+            local packed = struct.pack('<I4', h)
+            for k = 1, nk do
+              local key, field = ARGV[13 + k], ARGV[fields + (k - 1) % nb + 1]
+              local v = redis.call('HGET', key, field)
+              if v and string.find(v, packed, 1, true) then
+                local out = {}
+                for p = 1, #v, 4 do
+                  if struct.unpack('<I4', v, p) ~= h then out[#out + 1] = string.sub(v, p, p + 3) end
+                end
+                if #out == 0 then redis.call('HDEL', key, field) else redis.call('HSET', key, field, table.concat(out)) end
               end
             end
           elseif #rec >= 12 + dims then
@@ -136,17 +117,14 @@ internal static class DedupScripts
         end
 
         local h = redis.call('INCR', seqkey) % 4294967296
-        redis.call('PEXPIRE', seqkey, window + width)
+        redis.call('PEXPIRE', seqkey, bucketTtl)
         redis.call('SET', ns .. ':v:' .. h, struct.pack('<d', now) .. stored .. itemId, 'PX', window)
         local packed = struct.pack('<I4', h)
-        local prefix = ns .. ':b:' .. layout .. ':' .. lastBucket .. ':'
-        local ttl = (lastBucket + 1) * width + window - now
         for j = 1, nb do
-          local key = prefix .. ARGV[base + j]
-          local field = ARGV[base + nb + j]
+          local key, field = ARGV[13 + nk - nb + j], ARGV[fields + j]
           local v = redis.call('HGET', key, field)
           redis.call('HSET', key, field, (v or '') .. packed)
-          redis.call('PEXPIRE', key, ttl)
+          redis.call('PEXPIRE', key, bucketTtl)
         end
         redis.call('ZADD', zkey, now, h)
         redis.call('ZREMRANGEBYSCORE', zkey, '-inf', '(' .. (now - window))
@@ -160,9 +138,50 @@ internal static class DedupScripts
         return {'original', tostring(h), tostring(best), examined, size}
         """;
 
+    /// <summary>
+    /// Insert without look-up, for bulk loading (the benchmark): the insert half of <see cref="Near"/> for
+    /// several items. KEYS as in <see cref="Near"/>. ARGV: 1 namespace, 2 now, 3 window, 4 bucket TTL, 5 max
+    /// vectors, 6 band count n, 7 item count c, then per item: id, stored form, n band keys, n fields.
+    /// </summary>
+    public const string InsertBatch = """
+        local zkey, seqkey = KEYS[1], KEYS[2]
+        local ns = ARGV[1]
+        local now = tonumber(ARGV[2])
+        local window = tonumber(ARGV[3])
+        local bucketTtl = tonumber(ARGV[4])
+        local maxVectors = tonumber(ARGV[5])
+        local nb = tonumber(ARGV[6])
+        local count = tonumber(ARGV[7])
+        local at = 7
+        for _ = 1, count do
+          local h = redis.call('INCR', seqkey) % 4294967296
+          redis.call('SET', ns .. ':v:' .. h, struct.pack('<d', now) .. ARGV[at + 2] .. ARGV[at + 1], 'PX', window)
+          local packed = struct.pack('<I4', h)
+          for j = 1, nb do
+            local key, field = ARGV[at + 2 + j], ARGV[at + 2 + nb + j]
+            local v = redis.call('HGET', key, field)
+            redis.call('HSET', key, field, (v or '') .. packed)
+            redis.call('PEXPIRE', key, bucketTtl)
+          end
+          redis.call('ZADD', zkey, now, h)
+          at = at + 2 + 2 * nb
+        end
+        redis.call('PEXPIRE', seqkey, bucketTtl)
+        local size = redis.call('ZCARD', zkey)
+        if size > maxVectors then
+          local old = redis.call('ZPOPMIN', zkey, size - maxVectors)
+          for i = 1, #old, 2 do redis.call('UNLINK', ns .. ':v:' .. old[i]) end
+          size = maxVectors
+        end
+        redis.call('PEXPIRE', zkey, window)
+        return size
+        """;
+
     public static readonly byte[] ExactSha = Sha1(Exact);
 
     public static readonly byte[] NearSha = Sha1(Near);
+
+    public static readonly byte[] InsertBatchSha = Sha1(InsertBatch);
 
     // SHA-1 because that is how Redis names cached scripts (EVALSHA); nothing relies on it for security.
     private static byte[] Sha1(string script) =>

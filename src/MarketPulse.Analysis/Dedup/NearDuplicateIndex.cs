@@ -201,14 +201,13 @@ public sealed class NearDuplicateIndex : IDisposable
 
     internal RedisValue[] NearArguments(string itemId, float[] unit, HyperplaneLsh lsh, long nowMs, string ns)
     {
-        Span<uint> bands = stackalloc uint[lsh.Bands];
-        lsh.BandValues(unit, bands);
         var n = lsh.Bands;
-        var args = new RedisValue[13 + (2 * n)];
+        var (bandKeys, fields) = BandKeys(unit, lsh, ns, FloorDiv(nowMs - _windowMs, _bucketMs), FloorDiv(nowMs, _bucketMs));
+        var args = new RedisValue[13 + bandKeys.Length + n];
         args[0] = ns;
         args[1] = nowMs;
         args[2] = _windowMs;
-        args[3] = _bucketMs;
+        args[3] = BucketTtl(nowMs);
         args[4] = _options.Threshold.ToString("R", CultureInfo.InvariantCulture);
         args[5] = _options.MaxVectors;
         args[6] = _options.MaxCandidates;
@@ -216,17 +215,65 @@ public sealed class NearDuplicateIndex : IDisposable
         args[8] = unit.Length;
         args[9] = VectorCodec.QueryBytes(unit);
         args[10] = VectorCodec.StoredBytes(unit);
-        args[11] = _layout;
-        args[12] = n;
-        var lowMask = (1UL << _lowBits) - 1;
-        for (var j = 0; j < n; j++)
-        {
-            args[13 + j] = string.Create(CultureInfo.InvariantCulture, $"{j}:{(ulong)bands[j] >> _lowBits}");
-            args[13 + n + j] = (long)(bands[j] & lowMask);
-        }
-
+        args[11] = n;
+        args[12] = bandKeys.Length / n;
+        bandKeys.CopyTo(args, 13);
+        fields.CopyTo(args, 13 + bandKeys.Length);
         return args;
     }
+
+    /// <summary>Inserts vectors without looking them up (bulk loading for the benchmark).</summary>
+    internal async Task InsertBatchAsync(IReadOnlyList<(string ItemId, float[] Vector)> items, string modelId, CancellationToken cancellationToken)
+    {
+        var ns = Namespace(modelId);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var bucket = FloorDiv(now, _bucketMs);
+        var args = new List<RedisValue> { ns, now, _windowMs, BucketTtl(now), _options.MaxVectors, _options.Bands, items.Count };
+        foreach (var (itemId, vector) in items)
+        {
+            var unit = VectorCodec.Normalized(vector);
+            var lsh = _lsh.GetOrAdd(unit.Length, dims => new HyperplaneLsh(dims, _options.Bands, _options.RowsPerBand, _options.Seed));
+            var (bandKeys, fields) = BandKeys(unit, lsh, ns, bucket, bucket);
+            args.Add(itemId);
+            args.Add(VectorCodec.StoredBytes(unit));
+            args.AddRange(bandKeys);
+            args.AddRange(fields);
+        }
+
+        await EvaluateAsync("insert", DedupScripts.InsertBatchSha, DedupScripts.InsertBatch,
+            [new RedisKey(ns + ":z"), new RedisKey(ns + ":seq")], [.. args], cancellationToken);
+    }
+
+    /// <summary>Band keys for buckets first..last (bucket by bucket) and the field of each band.</summary>
+    private (RedisValue[] Keys, RedisValue[] Fields) BandKeys(float[] unit, HyperplaneLsh lsh, string ns, long firstBucket, long lastBucket)
+    {
+        var n = lsh.Bands;
+        Span<uint> bands = stackalloc uint[n];
+        lsh.BandValues(unit, bands);
+        var lowMask = (1UL << _lowBits) - 1;
+        var keys = new RedisValue[n * (int)(lastBucket - firstBucket + 1)];
+        var fields = new RedisValue[n];
+        var k = 0;
+        for (var bucket = firstBucket; bucket <= lastBucket; bucket++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                keys[k++] = string.Create(CultureInfo.InvariantCulture, $"{ns}:b:{_layout}:{bucket}:{j}:{(ulong)bands[j] >> _lowBits}");
+            }
+        }
+
+        for (var j = 0; j < n; j++)
+        {
+            fields[j] = (long)(bands[j] & lowMask);
+        }
+
+        return (keys, fields);
+    }
+
+    /// <summary>Band keys of the current bucket live until the bucket ends plus one window.</summary>
+    private long BucketTtl(long nowMs) => ((FloorDiv(nowMs, _bucketMs) + 1) * _bucketMs) + _windowMs - nowMs;
+
+    private static long FloorDiv(long a, long b) => (long)Math.Floor((double)a / b);
 
     internal async Task<RedisResult> EvaluateAsync(
         string name, byte[] sha, string script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)

@@ -19,12 +19,29 @@ public static class DatabaseMigrator
     {
         await using var lockConnection = new NpgsqlConnection(connectionString);
         await lockConnection.OpenAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConnection))
+        // Waits as long as another instance migrates (bounded by the caller's token, not the 30 s command timeout).
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock($1)", lockConnection) { CommandTimeout = 0 })
         {
             take.Parameters.AddWithValue(AdvisoryLockKey);
             await take.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        try
+        {
+            return Upgrade(kind, connectionString, logger);
+        }
+        finally
+        {
+            // Closing does not release the lock: the pool keeps the session open and resets it only on
+            // reuse, so another instance waiting for the lock would wait for ever.
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", lockConnection);
+            release.Parameters.AddWithValue(AdvisoryLockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static List<string> Upgrade(DatabaseKind kind, string connectionString, ILogger logger)
+    {
         var prefix = $"{typeof(DatabaseMigrator).Namespace}.{kind}.";
         var upgrader = DeployChanges.To
             .PostgresqlDatabase(connectionString)

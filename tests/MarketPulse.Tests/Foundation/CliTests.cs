@@ -1,0 +1,110 @@
+using Confluent.Kafka;
+using MarketPulse.Storage;
+using MarketPulse.Testing;
+
+namespace MarketPulse.Tests.Foundation;
+
+/// <summary>The <c>migrate</c> and <c>broker</c> commands and the usage errors of the real CLI.</summary>
+[Collection(ChildProcessCollection.Name)]
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Migrate_applies_scripts_to_each_database_then_reports_up_to_date()
+    {
+        await using var databases = await TestDatabases.CreateAsync(migrate: false);
+        var environment = Enum.GetValues<DatabaseKind>()
+            .Select(kind => new KeyValuePair<string, string?>($"ConnectionStrings__{kind}", databases[kind]))
+            .ToList();
+
+        using var first = await MarketPulseProcess.RunAsync(["migrate"], environment);
+        Assert.True(await first.WaitForExitAsync() == 0, first.Describe());
+        foreach (var kind in Enum.GetValues<DatabaseKind>())
+        {
+            Assert.Contains(first.StandardOutput, l => l.StartsWith($"{kind}: applied 0001_", StringComparison.Ordinal) && l.EndsWith(".sql", StringComparison.Ordinal));
+        }
+
+        using var second = await MarketPulseProcess.RunAsync(["migrate"], environment);
+        Assert.True(await second.WaitForExitAsync() == 0, second.Describe());
+        Assert.Equal(
+            Enum.GetValues<DatabaseKind>().Select(kind => $"{kind}: up to date"),
+            second.StandardOutput.Where(l => l.Length > 0));
+    }
+
+    [Fact]
+    public async Task Migrate_with_a_wrong_password_names_the_connection_string()
+    {
+        await using var databases = await TestDatabases.CreateAsync(migrate: false);
+        var environment = Enum.GetValues<DatabaseKind>()
+            .Select(kind => new KeyValuePair<string, string?>(
+                $"ConnectionStrings__{kind}",
+                kind == DatabaseKind.Analytics ? new Npgsql.NpgsqlConnectionStringBuilder(databases[kind]) { Password = "not-the-password" }.ConnectionString : databases[kind]))
+            .ToList();
+
+        using var process = await MarketPulseProcess.RunAsync(["migrate"], environment);
+
+        Assert.True(await process.WaitForExitAsync() == 1, process.Describe());
+        var line = Assert.Single(process.StandardError, l => l.Length > 0);
+        Assert.StartsWith("marketpulse: ConnectionStrings:Analytics:", line, StringComparison.Ordinal);
+        Assert.Contains("password", line, StringComparison.Ordinal);
+        Assert.Contains(process.StandardOutput, l => l.StartsWith("Raw: applied ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Broker_writes_an_address_that_clients_use_and_stops_on_ctrl_c()
+    {
+        var addressFile = Path.Combine(Path.GetTempPath(), TestStack.UniqueName("mp-broker") + ".txt");
+        using var broker = MarketPulseProcess.Start(["broker", "--address-file", addressFile], []);
+        try
+        {
+            var address = await Poll.UntilAsync(
+                () => Task.FromResult(File.Exists(addressFile) ? File.ReadAllText(addressFile) : ""),
+                text => text.EndsWith('\n') || broker.HasExited);
+            Assert.True(address.EndsWith('\n'), "no address was written\n" + broker.Describe());
+            var bootstrap = address.Trim();
+
+            const string topic = "sentiment_analysis_topic";
+            using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+            {
+                Assert.Equal(6, Assert.Single(admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics).Partitions.Count);
+            }
+
+            using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true }).Build())
+            {
+                await producer.ProduceAsync(topic, new Message<string, string> { Key = "NIFTY", Value = "hello broker" });
+            }
+
+            using (var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig
+            {
+                BootstrapServers = bootstrap,
+                GroupId = "found-broker",
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+            }).Build())
+            {
+                consumer.Subscribe(topic);
+                var result = await Poll.UntilAsync(() => Task.FromResult(consumer.Consume(TimeSpan.FromMilliseconds(500))), r => r is not null);
+                Assert.Equal("hello broker", result?.Message.Value);
+                consumer.Close();
+            }
+
+            await broker.InterruptAsync();
+            Assert.True(await broker.WaitForExitAsync() == 0, broker.Describe());
+            Assert.Contains(broker.StandardOutput, l => l.Contains(bootstrap, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(addressFile);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_command_exits_2_with_usage_on_standard_error()
+    {
+        using var process = await MarketPulseProcess.RunAsync(["frobnicate"], []);
+
+        Assert.True(await process.WaitForExitAsync() == 2, process.Describe());
+        Assert.Equal("marketpulse: unknown command 'frobnicate'.", process.StandardError[0]);
+        Assert.Contains(process.StandardError, l => l.StartsWith("usage: marketpulse", StringComparison.Ordinal));
+        Assert.Contains(process.StandardError, l => l.TrimStart().StartsWith("migrate", StringComparison.Ordinal));
+        Assert.DoesNotContain(process.StandardOutput, l => l.Length > 0);
+    }
+}

@@ -1,0 +1,77 @@
+using MarketPulse.Storage;
+using Npgsql;
+
+namespace MarketPulse.Tests.Foundation;
+
+/// <summary>
+/// <c>marketpulse serve</c> that cannot start ends by itself with exit code 1 and one line on standard
+/// error that names the setting to fix, without a stack trace.
+/// </summary>
+[Collection(ChildProcessCollection.Name)]
+public sealed class StartupFailureTests(DatabasesFixture fixture) : IClassFixture<DatabasesFixture>
+{
+    [Fact]
+    public async Task Wrong_database_password_names_the_connection_string_and_the_login()
+    {
+        var password = "wrong-" + Guid.NewGuid().ToString("N");
+        var raw = new NpgsqlConnectionStringBuilder(fixture.Databases[DatabaseKind.Raw]) { Password = password }.ConnectionString;
+
+        var line = await ServeFailsWithOneLineAsync(Environment(("ConnectionStrings__Raw", raw)));
+
+        Assert.StartsWith("marketpulse: ConnectionStrings:Raw:", line, StringComparison.Ordinal);
+        Assert.Contains("password", line, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("login refused", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_names_the_redis_setting()
+    {
+        var line = await ServeFailsWithOneLineAsync(Environment(("Redis__Configuration", "127.0.0.1:1")));
+
+        Assert.StartsWith("marketpulse: Redis:Configuration:", line, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1:1", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_connection_string_names_its_setting()
+    {
+        var line = await ServeFailsWithOneLineAsync(Environment(("ConnectionStrings__Raw", null)));
+
+        Assert.StartsWith("marketpulse: ConnectionStrings:Raw:", line, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings__Raw", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_partition_count_names_the_option()
+    {
+        var line = await ServeFailsWithOneLineAsync(Environment(("Kafka__Sentiment__Partitions", "0")));
+
+        Assert.StartsWith("marketpulse: ", line, StringComparison.Ordinal);
+        Assert.Contains("Partitions", line, StringComparison.Ordinal);
+    }
+
+    private List<KeyValuePair<string, string?>> Environment(params (string Key, string? Value)[] overrides)
+    {
+        var environment = fixture.Environment().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        environment["Redis__Configuration"] = Testing.TestStack.RedisConfiguration;
+        foreach (var (key, value) in overrides)
+        {
+            environment[key] = value;
+        }
+
+        return [.. environment.Where(kv => kv.Value is not null)];
+    }
+
+    private static async Task<string> ServeFailsWithOneLineAsync(IEnumerable<KeyValuePair<string, string?>> environment)
+    {
+        using var process = await MarketPulseProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0"], environment);
+        var exitCode = await process.WaitForExitAsync();
+        var output = process.Describe();
+        Assert.True(exitCode == 1, output);
+        var errors = process.StandardError.Where(l => l.Length > 0).ToList();
+        Assert.True(errors.Count == 1, $"expected one line on standard error\n{output}");
+        Assert.DoesNotContain(process.StandardError.Concat(process.StandardOutput), l => l.StartsWith("   at ", StringComparison.Ordinal));
+        return errors[0];
+    }
+}
