@@ -16,6 +16,10 @@ public static class CommandLine
         ["migrate"] = ("apply pending SQL migrations to the raw, analytics and logs databases", MigrateCommand.RunAsync),
         ["broker"] = ("host the in-memory Kafka-protocol development broker and print its address", BrokerCommand.RunAsync),
         ["sign"] = ("print the headers that sign a webhook body: --source NAME --file BODY.json (- for stdin)", SignCommand.RunAsync),
+        ["analyze"] = ("analyse JSON lines {\"id\",\"text\"} from stdin, one JSON result per line on stdout", AnalyzeCommand.RunAsync),
+        ["train"] = ("train the embedded sentiment model: --data train.csv [--out FILE] [--seed N]", ModelCommands.TrainAsync),
+        ["eval"] = ("evaluate the sentiment model: --data CSV(text,label) [--model FILE]", ModelCommands.EvalAsync),
+        ["replay"] = ("queue unanalysed raw items again, or --from T --to T [--reanalyze] a time range", ReplayCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

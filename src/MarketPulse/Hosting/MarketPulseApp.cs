@@ -1,4 +1,6 @@
+using MarketPulse.Api;
 using MarketPulse.Health;
+using MarketPulse.Worker;
 using MarketPulse.Ingestion;
 using MarketPulse.Webhooks;
 using MarketPulse.Messaging;
@@ -27,13 +29,25 @@ public static class MarketPulseApp
             builder.Services.AddIngestion();
         }
 
+        if (target.HasFlag(HostTarget.Analyze))
+        {
+            builder.Services.AddAnalyzers();
+            builder.Services.AddAnalysisWorker();
+        }
+
         var app = builder.Build();
+        app.UseRateLimiter();
         if (target.HasFlag(HostTarget.Ingest))
         {
-            app.UseRateLimiter();
             app.MapWebhooks();
         }
 
+        if (target.HasFlag(HostTarget.Analyze))
+        {
+            app.MapAnalyzeApi();
+        }
+
+        app.MapItemsApi();
         app.MapMarketPulseHealth();
         return app;
     }
@@ -54,6 +68,8 @@ public static class MarketPulseApp
         services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<StartupOptions>().BindConfiguration("Database");
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        services.AddRateLimits();
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
         services.AddSingleton<Databases>();
         services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Parse()));

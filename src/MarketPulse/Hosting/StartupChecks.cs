@@ -24,6 +24,8 @@ internal sealed class StartupChecks(
     KafkaEnvironment kafka,
     IOptions<StartupOptions> options,
     IOptions<RedisOptions> redisOptions,
+    IOptions<MarketPulse.Api.ApiOptions> apiOptions,
+    IConfiguration configuration,
     IServiceProvider services,
     ILogger<StartupChecks> logger) : IHostedService
 {
@@ -31,6 +33,8 @@ internal sealed class StartupChecks(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        CheckApiKeyBeyondLoopback();
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout * 3);
         var token = timeout.Token;
@@ -67,6 +71,27 @@ internal sealed class StartupChecks(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The read API may go without a key only while the service listens on loopback.</summary>
+    private void CheckApiKeyBeyondLoopback()
+    {
+        if (!string.IsNullOrEmpty(apiOptions.Value.Key))
+        {
+            return;
+        }
+
+        var urls = (configuration["Urls"] ?? configuration["ASPNETCORE_URLS"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls)
+        {
+            var host = url.Split("://", 2)[^1].Split('/')[0];
+            host = host.StartsWith('[') ? host[..(host.IndexOf(']', StringComparison.Ordinal) + 1)] : host.Split(':')[0];
+            var loopback = host is "localhost" || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip));
+            if (!loopback)
+            {
+                throw new StartupException("Api:Key", $"the service listens on {url}, beyond loopback, so the read API needs a bearer key (environment variable Api__Key).");
+            }
+        }
+    }
 
     private async Task CheckPostgresAsync(DatabaseKind kind, CancellationToken cancellationToken)
     {

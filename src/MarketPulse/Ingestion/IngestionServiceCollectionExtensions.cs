@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using MarketPulse.Storage;
 using MarketPulse.Webhooks;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +7,7 @@ namespace MarketPulse.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>Webhook options and credentials, the grouped raw writer, the outbox publisher, rate limits, metrics.</summary>
+    /// <summary>Webhook options and credentials, the grouped raw writer, the outbox publisher, metrics.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
@@ -21,46 +18,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddHostedService<OutboxPublisher>();
         services.AddHostedService<WebhookCredentialsReport>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perClient: false)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perClient: true)));
-            o.OnRejected = async (rejected, cancellationToken) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many requests",
-                    detail: $"Rate limit reached for this source; retry after {retryAfter} s.",
-                    type: "urn:marketpulse:problem:rate_limit").ExecuteAsync(rejected.HttpContext);
-            };
-        });
         return services;
-    }
-
-    private static RateLimitPartition<string> Partition(HttpContext context, bool perClient)
-    {
-        var path = context.Request.Path;
-        if (!path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase, out var rest))
-        {
-            return RateLimitPartition.GetNoLimiter("none");
-        }
-
-        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
-        var source = rest.Value ?? "";
-        var permits = perClient ? options.ClientPermitsPerSecond : options.SourcePermitsPerSecond;
-        var key = perClient ? $"{source}|{context.Connection.RemoteIpAddress}" : source;
-        return RateLimitPartition.GetTokenBucketLimiter($"{key}|{permits}", _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = permits,
-            TokensPerPeriod = Math.Max(1, permits / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
     }
 
     private sealed class OutboxHealthCheck(IngestMetrics metrics) : IHealthCheck

@@ -25,7 +25,7 @@ public sealed class OutboxPublisher(
 
     private const string ClaimSql = """
         SELECT o.id, o.topic, r.id, r.source, r.external_id, r.kind, r.text, r.title, r.author, r.url, r.language,
-               r.published_at, r.received_at, r.symbols, r.metrics::text
+               r.published_at, r.received_at, r.symbols, r.metrics::text, o.reanalyze
         FROM outbox o JOIN raw_items r ON r.id = o.item_id
         ORDER BY o.id
         LIMIT $1
@@ -112,7 +112,7 @@ public sealed class OutboxPublisher(
         await using var connection = await databases.Raw.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var rows = new List<(long OutboxId, string Topic, ItemMessage Message)>();
+        var rows = new List<(long OutboxId, string Topic, ItemMessage Message, bool Reanalyze)>();
         await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
         {
             claim.Parameters.AddWithValue(BatchSize);
@@ -127,7 +127,7 @@ public sealed class OutboxPublisher(
                     reader.GetFieldValue<string[]>(13),
                     System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(14)) ?? []);
                 var topic = reader.GetString(1) == "aggregation" ? options.Aggregation.Name : options.Sentiment.Name;
-                rows.Add((reader.GetInt64(0), topic, message));
+                rows.Add((reader.GetInt64(0), topic, message, reader.GetBoolean(15)));
             }
         }
 
@@ -142,7 +142,7 @@ public sealed class OutboxPublisher(
             var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                producer.Produce(row.Topic, row.Message.Key, row.Message.Serialize(), null,
+                producer.Produce(row.Topic, row.Message.Key, row.Message.Serialize(), row.Reanalyze ? ReanalyzeHeaders() : null,
                     report => done.TrySetResult(report.Error.IsError ? report.Error.Reason : null));
             }
             catch (ProduceException<string, byte[]> e)
@@ -181,6 +181,29 @@ public sealed class OutboxPublisher(
         var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
         Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - published.Length), backlog);
         return (rows.Count, failed.Length);
+    }
+
+    /// <summary>Marks a message for analysis even when its item already has a result.</summary>
+    public const string ReanalyzeHeader = "mp-reanalyze";
+
+    private static Headers ReanalyzeHeaders() => new() { { ReanalyzeHeader, [1] } };
+
+    /// <summary>
+    /// Publishes until the outbox is empty or a delivery fails; returns how many rows were published.
+    /// For commands (replay) that run without the background loop.
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (true)
+        {
+            var (claimed, failed) = await PublishBatchAsync(cancellationToken);
+            total += claimed - failed;
+            if (claimed == 0 || failed > 0)
+            {
+                return total;
+            }
+        }
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

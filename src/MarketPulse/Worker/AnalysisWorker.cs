@@ -22,8 +22,6 @@ public sealed class AnalysisWorker(
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
 {
-    public const string ReanalyzeHeader = "mp-reanalyze";
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
@@ -148,7 +146,7 @@ public sealed class AnalysisWorker(
                 try
                 {
                     var item = ItemMessage.Deserialize(message.Message.Value);
-                    (message.Message.Headers?.TryGetLastBytes(ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add(item);
+                    (message.Message.Headers?.TryGetLastBytes(OutboxPublisher.ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add(item);
                 }
                 catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
                 {

@@ -35,4 +35,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(5010, LogLevel.Warning, "Offset commit failed: {Reason}")]
     public static partial void CommitFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5011, LogLevel.Information, "Analyser {Analyzer} ready: embedded model, sentiment weights and securities loaded in {Milliseconds} ms")]
+    public static partial void WarmedUp(ILogger logger, string analyzer, double milliseconds);
 }

@@ -1,0 +1,73 @@
+using MarketPulse.Analysis.Embeddings;
+using MarketPulse.Analysis.Sentiment;
+
+namespace MarketPulse.Cli;
+
+/// <summary><c>train</c> and <c>eval</c> of the embedded sentiment model.</summary>
+internal static class ModelCommands
+{
+    private const string WeightsPath = "src/MarketPulse.Analysis/Sentiment/sentiment-model.bin";
+
+    /// <summary>
+    /// <c>marketpulse train --data train.csv [--out FILE] [--seed 42]</c>: trains with a fixed seed and writes
+    /// the weights (by default the file the repository commits). The same data and seed give the same file.
+    /// </summary>
+    public static async Task<int> TrainAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = new CommandArgs(args, "data", "out", "seed");
+        var data = ExistingFile(options.Required("data"));
+        var output = options.Get("out") ?? DefaultWeightsPath();
+        var seed = options.GetInt("seed", 42, 0, int.MaxValue);
+
+        using var embedder = new MiniLmEmbedder();
+        var model = await SentimentTraining.TrainAsync(data, embedder, seed, Console.Out, cancellationToken);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await using (var file = File.Create(output))
+        {
+            model.Save(file);
+        }
+
+        Console.WriteLine($"wrote {output} ({new FileInfo(output).Length:N0} bytes, version {model.Version})");
+        return 0;
+    }
+
+    /// <summary><c>marketpulse eval --data valid.csv [--model FILE]</c>: accuracy, macro and weighted F1, confusion matrix.</summary>
+    public static async Task<int> EvalAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var options = new CommandArgs(args, "data", "model");
+        var data = ExistingFile(options.Required("data"));
+        SentimentModel model;
+        if (options.Get("model") is { } path)
+        {
+            await using var file = File.OpenRead(ExistingFile(path));
+            model = SentimentModel.Load(file);
+        }
+        else
+        {
+            model = SentimentModel.LoadEmbedded();
+        }
+
+        using var embedder = new MiniLmEmbedder();
+        Console.Error.WriteLine($"evaluating sentiment model {model.Version} on {data} ...");
+        var report = await SentimentTraining.EvaluateAsync(data, model, embedder, cancellationToken);
+        Console.WriteLine(report.Format());
+        return 0;
+    }
+
+    private static string ExistingFile(string path) =>
+        File.Exists(path) ? path : throw new UsageException($"no file at {path}.");
+
+    /// <summary>The committed weights file, found from the current folder up to the repository root.</summary>
+    private static string DefaultWeightsPath()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.slnx")))
+            {
+                return Path.Combine(dir.FullName, WeightsPath);
+            }
+        }
+
+        throw new UsageException("not inside the MarketPulse repository: say where to write the weights with --out.");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using MarketPulse.Api;
+using MarketPulse.Webhooks;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace MarketPulse.Hosting;
+
+/// <summary>
+/// Rate limits with ASP.NET Core's limiter: webhooks per source (all senders together) and per source and
+/// client; the read API per client. Over the limit: 429 with Retry-After, as problem+json.
+/// </summary>
+public static class RateLimits
+{
+    public static IServiceCollection AddRateLimits(this IServiceCollection services) =>
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perClient: false)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perClient: true)));
+            o.OnRejected = async (rejected, _) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests",
+                    detail: $"Rate limit reached; retry after {retryAfter} s.",
+                    type: "urn:marketpulse:problem:rate_limit").ExecuteAsync(rejected.HttpContext);
+            };
+        });
+
+    private static RateLimitPartition<string> Partition(HttpContext context, bool perClient)
+    {
+        var path = context.Request.Path;
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "?";
+        if (path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase, out var rest))
+        {
+            var options = context.RequestServices.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
+            var source = rest.Value ?? "";
+            return perClient
+                ? Bucket($"webhooks|{source}|{client}", options.ClientPermitsPerSecond)
+                : Bucket($"webhooks|{source}", options.SourcePermitsPerSecond);
+        }
+
+        if (perClient && path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            return Bucket($"api|{client}", context.RequestServices.GetRequiredService<IOptionsMonitor<ApiOptions>>().CurrentValue.ClientPermitsPerSecond);
+        }
+
+        return RateLimitPartition.GetNoLimiter("none");
+    }
+
+    private static RateLimitPartition<string> Bucket(string key, int permitsPerSecond) =>
+        RateLimitPartition.GetTokenBucketLimiter($"{key}|{permitsPerSecond}", _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, permitsPerSecond),
+            TokensPerPeriod = Math.Max(1, permitsPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+}

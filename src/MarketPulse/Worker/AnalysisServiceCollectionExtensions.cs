@@ -1,0 +1,72 @@
+using MarketPulse.Analysis;
+using MarketPulse.Analysis.Dedup;
+using MarketPulse.Analysis.Embeddings;
+using MarketPulse.Analysis.Entities;
+using MarketPulse.Analysis.Ollama;
+using MarketPulse.Analysis.Sentiment;
+using Microsoft.Extensions.Options;
+
+namespace MarketPulse.Worker;
+
+public static class AnalysisServiceCollectionExtensions
+{
+    /// <summary>
+    /// The analysers (embedded, Ollama, and the configured choice as <see cref="ITextAnalyzer"/>), loaded
+    /// once per process. The embedding model and the securities lists are loaded at start, not on the first item.
+    /// </summary>
+    public static IServiceCollection AddAnalyzers(this IServiceCollection services)
+    {
+        services.AddOptions<AnalysisWorkerOptions>().BindConfiguration(AnalysisWorkerOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Analyzer is null or "" or "embedded" or "ollama", "Analysis:Analyzer must be 'embedded' or 'ollama'.")
+            .ValidateOnStart();
+        services.AddSingleton<ITextEmbedder>(_ => new MiniLmEmbedder());
+        services.AddSingleton(_ => SentimentModel.LoadEmbedded());
+        services.AddSingleton(sp => SecurityCatalog.Load(
+            sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.SecuritiesFolder is { Length: > 0 } folder ? folder : null,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("MarketPulse.Entities")));
+        services.AddSingleton<EntityExtractor>();
+        services.AddSingleton<EmbeddedAnalyzer>();
+        services.AddOllamaAnalyzer();
+        services.AddSingleton<ITextAnalyzer>(sp =>
+        {
+            var configured = sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.Analyzer;
+            var ollamaEndpoint = sp.GetRequiredService<IConfiguration>()["Ollama:Endpoint"];
+            var useOllama = configured == "ollama" || (string.IsNullOrEmpty(configured) && !string.IsNullOrEmpty(ollamaEndpoint));
+            var embedded = sp.GetRequiredService<EmbeddedAnalyzer>();
+            if (!useOllama)
+            {
+                return embedded;
+            }
+
+            var ollama = sp.GetRequiredKeyedService<ITextAnalyzer>("ollama");
+            return new FallbackAnalyzer(ollama, embedded, sp.GetRequiredService<IOptions<OllamaOptions>>().Value.Fallback, sp.GetService<ILogger<FallbackAnalyzer>>());
+        });
+        services.AddHostedService<AnalyzerWarmup>();
+        return services;
+    }
+
+    /// <summary>The Kafka consumer worker with its duplicate gate, pipeline and analytics store.</summary>
+    public static IServiceCollection AddAnalysisWorker(this IServiceCollection services)
+    {
+        services.AddDedup();
+        services.AddSingleton<DuplicateGate>();
+        services.AddSingleton<AnalyticsStore>();
+        services.AddSingleton<WorkerMetrics>();
+        services.AddSingleton<AnalysisPipeline>();
+        services.AddHostedService<AnalysisWorker>();
+        return services;
+    }
+
+    /// <summary>Loads the models and lists before the service reports ready, and says how long it took.</summary>
+    private sealed class AnalyzerWarmup(ITextAnalyzer analyzer, EmbeddedAnalyzer embedded, ILogger<AnalyzerWarmup> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            await embedded.AnalyzeAsync([new AnalysisRequest("Markets open steady; Nifty flat.")], cancellationToken);
+            WorkerLog.WarmedUp(logger, analyzer.Name, watch.Elapsed.TotalMilliseconds);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
