@@ -53,7 +53,8 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<AnalyticsStore>();
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<AnalysisPipeline>();
-        services.AddHostedService<AnalysisWorker>();
+        services.AddSingleton<AnalysisWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
         return services;
     }
 

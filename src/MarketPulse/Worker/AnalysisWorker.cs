@@ -22,6 +22,24 @@ public sealed class AnalysisWorker(
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
 {
+    private readonly HashSet<int> _assigned = [];
+    private long _processed;
+
+    /// <summary>Partitions this instance holds now.</summary>
+    public IReadOnlyCollection<int> AssignedPartitions
+    {
+        get
+        {
+            lock (_assigned)
+            {
+                return [.. _assigned];
+            }
+        }
+    }
+
+    /// <summary>Messages this instance has finished (offsets stored).</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
@@ -32,13 +50,22 @@ public sealed class AnalysisWorker(
         using var consumer = new ConsumerBuilder<string, byte[]>(config)
             .SetErrorHandler((_, e) => WorkerLog.ConsumerError(logger, e.Reason, e.IsFatal))
             .SetLogHandler((_, _) => { })
-            .SetPartitionsAssignedHandler((_, partitions) => WorkerLog.Assigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                Track(partitions.Select(p => p.Partition.Value), add: true);
+                WorkerLog.Assigned(logger, string.Join(",", partitions.Select(p => p.Partition.Value)));
+            })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 WorkerLog.Revoked(logger, string.Join(",", partitions.Select(p => p.Partition.Value)));
                 TryCommit(c);
+                Track(partitions.Select(p => p.Partition.Value), add: false);
             })
-            .SetPartitionsLostHandler((_, partitions) => WorkerLog.Lost(logger, string.Join(",", partitions.Select(p => p.Partition.Value))))
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                Track(partitions.Select(p => p.Partition.Value), add: false);
+                WorkerLog.Lost(logger, string.Join(",", partitions.Select(p => p.Partition.Value)));
+            })
             .Build();
         consumer.Subscribe(kafkaOptions.Sentiment.Name);
         WorkerLog.Started(logger, kafkaOptions.Sentiment.Name, kafkaOptions.ConsumerGroup);
@@ -94,6 +121,7 @@ public sealed class AnalysisWorker(
         {
             TryCommit(consumer);
             consumer.Close();
+            Track(AssignedPartitions, add: false);
             WorkerLog.Stopped(logger);
         }
     }
@@ -190,6 +218,7 @@ public sealed class AnalysisWorker(
                 }
             }
 
+            Interlocked.Add(ref _processed, batch.Count);
             foreach (var outcome in outcomes)
             {
                 WorkerLog.BatchDone(logger, outcome.Analyses.Count, outcome.Duplicates.Count, outcome.Failures.Count, outcome.Skipped);
@@ -241,6 +270,24 @@ public sealed class AnalysisWorker(
         }
 
         await Task.WhenAll(sends);
+    }
+
+    private void Track(IEnumerable<int> partitions, bool add)
+    {
+        lock (_assigned)
+        {
+            foreach (var p in partitions.ToList())
+            {
+                if (add)
+                {
+                    _assigned.Add(p);
+                }
+                else
+                {
+                    _assigned.Remove(p);
+                }
+            }
+        }
     }
 
     private void TryCommit(IConsumer<string, byte[]> consumer)
