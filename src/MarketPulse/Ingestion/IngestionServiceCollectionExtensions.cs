@@ -53,11 +53,13 @@ public static class IngestionServiceCollectionExtensions
         var source = rest.Value ?? "";
         var permits = perClient ? options.ClientPermitsPerSecond : options.SourcePermitsPerSecond;
         var key = perClient ? $"{source}|{context.Connection.RemoteIpAddress}" : source;
+        // A tenth of the rate every 100 ms; below 10 a second, one token every 1/permits s, so the rate stays as configured.
+        var tokensPerPeriod = Math.Max(1, permits / 10);
         return RateLimitPartition.GetTokenBucketLimiter($"{key}|{permits}", _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = permits,
-            TokensPerPeriod = Math.Max(1, permits / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokensPerPeriod / permits),
             QueueLimit = 0,
             AutoReplenishment = true,
         });

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using MarketPulse.Hosting;
 using MarketPulse.Ingestion;
 using MarketPulse.Messaging.Broker;
@@ -258,6 +259,14 @@ internal sealed class IngestHarness : IAsyncDisposable
         Assert.Equal(row.ReceivedAt, message.ReceivedAt);
         Assert.Equal(row.Symbols, message.Symbols);
         Assert.Equal(row.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal), message.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal));
+    }
+
+    /// <summary>Drops every pooled raw-database connection: the application's, this harness's and the tests'.</summary>
+    public void ClearPools()
+    {
+        App.Services.GetRequiredService<Databases>().Raw.Clear();
+        _raw.Clear();
+        NpgsqlConnection.ClearAllPools();
     }
 
     public async ValueTask DisposeAsync()
