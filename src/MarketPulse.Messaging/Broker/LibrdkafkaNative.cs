@@ -74,6 +74,20 @@ internal static unsafe class LibrdkafkaNative
         fn(cluster, milliseconds);
     }
 
+    /// <summary>rd_kafka_mock_broker_set_down: closes the broker's connections and refuses new ones.</summary>
+    public static int SetBrokerDown(nint cluster, int brokerId)
+    {
+        var fn = (delegate* unmanaged<nint, int, int>)Export("rd_kafka_mock_broker_set_down");
+        return fn(cluster, brokerId);
+    }
+
+    /// <summary>rd_kafka_mock_broker_set_up: accepts connections again.</summary>
+    public static int SetBrokerUp(nint cluster, int brokerId)
+    {
+        var fn = (delegate* unmanaged<nint, int, int>)Export("rd_kafka_mock_broker_set_up");
+        return fn(cluster, brokerId);
+    }
+
     public static string ErrorName(int code)
     {
         var fn = (delegate* unmanaged<int, nint>)Export("rd_kafka_err2name");

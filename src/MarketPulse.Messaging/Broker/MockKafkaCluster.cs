@@ -42,6 +42,28 @@ public sealed class MockKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a broker down (ids start at 1): its connections are closed and new ones refused, as when a
+    /// broker process dies. For outage tests.
+    /// </summary>
+    public void SetBrokerDown(int brokerId) => SetBroker(brokerId, up: false);
+
+    /// <summary>Brings a broker taken down by <see cref="SetBrokerDown"/> back.</summary>
+    public void SetBrokerUp(int brokerId) => SetBroker(brokerId, up: true);
+
+    private void SetBroker(int brokerId, bool up)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_rk == 0, this);
+            var code = up ? LibrdkafkaNative.SetBrokerUp(_cluster, brokerId) : LibrdkafkaNative.SetBrokerDown(_cluster, brokerId);
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"mock cluster could not set broker {brokerId} {(up ? "up" : "down")}: {LibrdkafkaNative.ErrorName(code)}");
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -53,13 +53,19 @@ public static class RateLimits
         return RateLimitPartition.GetNoLimiter("none");
     }
 
-    private static RateLimitPartition<string> Bucket(string key, int permitsPerSecond) =>
-        RateLimitPartition.GetTokenBucketLimiter($"{key}|{permitsPerSecond}", _ => new TokenBucketRateLimiterOptions
+    private static RateLimitPartition<string> Bucket(string key, int permitsPerSecond)
+    {
+        permitsPerSecond = Math.Max(1, permitsPerSecond);
+
+        // A tenth of the rate every 100 ms; below 10 a second, one token every 1/permits s, so the rate stays as configured.
+        var tokensPerPeriod = Math.Max(1, permitsPerSecond / 10);
+        return RateLimitPartition.GetTokenBucketLimiter($"{key}|{permitsPerSecond}", _ => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = Math.Max(1, permitsPerSecond),
-            TokensPerPeriod = Math.Max(1, permitsPerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            TokenLimit = permitsPerSecond,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokensPerPeriod / permitsPerSecond),
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+    }
 }

@@ -22,6 +22,10 @@ internal static class Samples
         throw new InvalidOperationException($"MarketPulse.slnx not found above {AppContext.BaseDirectory}.");
     });
 
+    /// <summary>The names (without .json) of every sample file, sorted.</summary>
+    public static IReadOnlyList<string> Names() =>
+        [.. Directory.GetFiles(Folder.Value, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)];
+
     public static string Text(string name) => File.ReadAllText(Path.Combine(Folder.Value, name + ".json"));
 
     public static NormalizeResult Normalize(ISourceNormalizer normalizer, string sample) => NormalizeJson(normalizer, Text(sample));

@@ -1,0 +1,73 @@
+namespace MarketPulse.Tests.Ingestion;
+
+public sealed class DuplicateTests(IngestAppFixture fixture) : IClassFixture<IngestAppFixture>
+{
+    [Fact]
+    public async Task Redelivered_webhook_answers_the_same_ids_as_already_stored_and_is_stored_once()
+    {
+        var harness = fixture.Harness;
+        var items = new[] { NewsPayloads.Item(), NewsPayloads.Item(), NewsPayloads.Item() };
+        var body = NewsPayloads.Batch(items);
+
+        var first = await harness.PostAcceptedAsync("news", body);
+        var second = await harness.PostAcceptedAsync("news", body);
+
+        Assert.All(first.Accepted, a => Assert.Equal("created", a.Status));
+        Assert.All(second.Accepted, a => Assert.Equal("already_stored", a.Status));
+        Assert.Equal(first.Accepted.Select(a => (a.Index, a.Id, a.ExternalId)), second.Accepted.Select(a => (a.Index, a.Id, a.ExternalId)));
+        var rows = await harness.RowsAsync("news", items.Select(NewsPayloads.Id));
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(first.Accepted.Select(a => a.Id).Order(), rows.Values.Select(r => r.Id).Order());
+
+        await harness.OutboxDrainedAsync();
+        var published = harness.ReadTopic(harness.SentimentTopic).Where(p => rows.Values.Any(r => r.Id == p.Message.Id)).ToList();
+        Assert.Equal(3, published.Count);
+    }
+
+    [Fact]
+    public async Task Same_item_twice_in_one_batch_is_stored_once_under_one_id()
+    {
+        var harness = fixture.Harness;
+        var item = NewsPayloads.Item();
+        var other = NewsPayloads.Item();
+
+        var answer = await harness.PostAcceptedAsync("news", NewsPayloads.Batch(item, other, item));
+
+        Assert.Equal([0, 1, 2], answer.Accepted.Select(a => a.Index));
+        Assert.Equal(["created", "created", "already_stored"], answer.Accepted.Select(a => a.Status));
+        Assert.Equal(answer.Accepted[0].Id, answer.Accepted[2].Id);
+        Assert.NotEqual(answer.Accepted[0].Id, answer.Accepted[1].Id);
+        var rows = await harness.RowsAsync("news", [NewsPayloads.Id(item), NewsPayloads.Id(other)]);
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(answer.Accepted[0].Id, rows[NewsPayloads.Id(item)].Id);
+
+        await harness.OutboxDrainedAsync();
+        var keys = new[] { $"news:{NewsPayloads.Id(item)}", $"news:{NewsPayloads.Id(other)}" };
+        Assert.Equal(keys.Order(StringComparer.Ordinal), harness.ReadTopic(harness.SentimentTopic).Select(p => p.Key).Where(keys.Contains).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_with_distinct_items_are_each_stored_once_and_answered_with_their_own_ids()
+    {
+        var harness = fixture.Harness;
+        var requests = Enumerable.Range(0, 50).Select(_ => new[] { NewsPayloads.Item(), NewsPayloads.Item() }).ToList();
+
+        var answers = await Task.WhenAll(requests.Select(items => harness.PostAcceptedAsync("news", NewsPayloads.Batch(items))));
+
+        var allIds = requests.SelectMany(r => r.Select(NewsPayloads.Id)).ToList();
+        var rows = await harness.RowsAsync("news", allIds);
+        Assert.Equal(100, rows.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var expectedIds = requests[i].Select(NewsPayloads.Id).ToList();
+            Assert.Equal(expectedIds, answers[i].Accepted.Select(a => a.ExternalId));
+            Assert.All(answers[i].Accepted, a =>
+            {
+                Assert.Equal("created", a.Status);
+                Assert.Equal(rows[a.ExternalId].Id, a.Id);
+            });
+        }
+
+        Assert.Equal(100, answers.SelectMany(a => a.Accepted).Select(a => a.Id).Distinct().Count());
+    }
+}
