@@ -23,9 +23,4 @@ source scripts/local-env.sh
 mp_ensure_secrets
 source scripts/local-env.sh
 
-# The securities lists, when the shared data folder sits beside the repository.
-if [ -z "${Analysis__SecuritiesFolder:-}" ] && [ -d ../shared/data/securities ]; then
-  export Analysis__SecuritiesFolder="$(cd ../shared/data/securities && pwd)"
-fi
-
 ./marketpulse serve --target all --urls "${MP_URLS:-http://127.0.0.1:8080}" --Database:MigrateOnStart=true "$@"

@@ -32,3 +32,8 @@ if [ -s "$mp_data/secrets.env" ]; then
     [ -z "${!var:-}" ] && eval "$line"
   done <"$mp_data/secrets.env"
 fi
+
+# The securities reference lists, when the shared data folder sits beside the repository.
+if [ -z "${Analysis__SecuritiesFolder:-}" ] && [ -d "$mp_root/../shared/data/securities" ]; then
+  export Analysis__SecuritiesFolder="$(cd "$mp_root/../shared/data/securities" && pwd)"
+fi
