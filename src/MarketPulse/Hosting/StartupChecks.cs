@@ -114,7 +114,13 @@ internal sealed class StartupChecks(
         catch (Exception e)
         {
             var endpoints = string.Join(",", redisOptions.Value.Parse().EndPoints.Select(ep => ep.ToString()));
-            var reason = e is OperationCanceledException ? "no answer in time" : e.Message.Split('\n')[0];
+            // StackExchange.Redis appends a long diagnostic dump after " - "; the line keeps the failure and its first sentence.
+            var reason = e switch
+            {
+                OperationCanceledException => "no answer in time",
+                RedisConnectionException c => $"{(c.InnerException as RedisConnectionException ?? c).FailureType} ({c.Message.Split(" - ")[0]})",
+                _ => e.Message.Split('\n')[0],
+            };
             throw new StartupException("Redis:Configuration", $"Redis: cannot reach {endpoints}: {reason}.");
         }
     }

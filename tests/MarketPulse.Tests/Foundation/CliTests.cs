@@ -97,6 +97,35 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Serve_migrates_fresh_databases_answers_ready_and_stops_on_ctrl_c()
+    {
+        await using var databases = await TestDatabases.CreateAsync(migrate: false);
+        var environment = Enum.GetValues<DatabaseKind>()
+            .Select(kind => new KeyValuePair<string, string?>($"ConnectionStrings__{kind}", databases[kind]))
+            .Append(new("Redis__Configuration", TestStack.RedisConfiguration))
+            .Append(new("Redis__KeyPrefix", TestStack.UniqueName("mpt")))
+            .Append(new("Database__MigrateOnStart", "true"))
+            .ToList();
+        using var serve = MarketPulseProcess.Start(["serve", "--urls", "http://127.0.0.1:0"], environment);
+
+        const string marker = "  health:    ";
+        var lines = await Poll.UntilAsync(() => Task.FromResult(serve.StandardOutput), l => l.Any(x => x.StartsWith(marker, StringComparison.Ordinal)) || serve.HasExited);
+        var health = lines.FirstOrDefault(x => x.StartsWith(marker, StringComparison.Ordinal));
+        Assert.True(health is not null, "serve did not print its address\n" + serve.Describe());
+
+        using (var client = new HttpClient())
+        {
+            using var response = await client.GetAsync(new Uri(health[marker.Length..]));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(1L, await databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM pg_class WHERE relname = 'raw_items'"));
+        await serve.InterruptAsync();
+        Assert.True(await serve.WaitForExitAsync() == 0, serve.Describe());
+        Assert.DoesNotContain(serve.StandardError, l => l.StartsWith("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unknown_command_exits_2_with_usage_on_standard_error()
     {
         using var process = await MarketPulseProcess.RunAsync(["frobnicate"], []);

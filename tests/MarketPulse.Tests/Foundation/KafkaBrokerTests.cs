@@ -12,7 +12,7 @@ namespace MarketPulse.Tests.Foundation;
 /// </summary>
 public sealed class KafkaBrokerTests : IDisposable
 {
-    private static readonly TimeSpan ConsumeDeadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ConsumeDeadline = TimeSpan.FromSeconds(90);
     private readonly KafkaEnvironment _kafka = new(
         Options.Create(new KafkaOptions { BootstrapServers = TestKafka.BootstrapServers }),
         NullLogger<KafkaEnvironment>.Instance);
