@@ -20,6 +20,7 @@ public static class CommandLine
         ["train"] = ("train the embedded sentiment model: --data train.csv [--out FILE] [--seed N]", ModelCommands.TrainAsync),
         ["eval"] = ("evaluate the sentiment model: --data CSV(text,label) [--model FILE]", ModelCommands.EvalAsync),
         ["replay"] = ("queue unanalysed raw items again, or --from T --to T [--reanalyze] a time range", ReplayCommand.RunAsync),
+        ["bench"] = ("measure a part of the pipeline on this machine: bench ingest|dedup|analyze (see bench with no name)", BenchCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -104,6 +104,17 @@ public sealed class RawItemWriter : IAsyncDisposable
 
                 _signal.Notify();
             }
+            catch (PostgresException e) when (IsUnstorable(e) && batch.Count > 1)
+            {
+                // A value PostgreSQL refuses (e.g. a lone surrogate escape in jsonb) fails the whole statement:
+                // write each request alone, so only the request that carries it fails.
+                foreach (var pending in batch)
+                {
+                    await WriteAloneAsync(pending);
+                }
+
+                _signal.Notify();
+            }
             catch (Exception e)
             {
                 foreach (var pending in batch)
@@ -113,6 +124,21 @@ public sealed class RawItemWriter : IAsyncDisposable
             }
 
             batch.Clear();
+        }
+    }
+
+    /// <summary>SQLSTATE class 22 (data exception): the data, not the database, is at fault; retrying cannot help.</summary>
+    public static bool IsUnstorable(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal);
+
+    private async Task WriteAloneAsync(PendingWrite pending)
+    {
+        try
+        {
+            pending.Completion.TrySetResult((await WriteBatchAsync([pending]))[0]);
+        }
+        catch (Exception e)
+        {
+            pending.Completion.TrySetException(e);
         }
     }
 

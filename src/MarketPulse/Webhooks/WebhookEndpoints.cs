@@ -130,6 +130,13 @@ public static class WebhookEndpoints
             {
                 stored = await writer.StoreAsync(items.Select(i => i.Item).ToList(), receivedAt, context.RequestAborted);
             }
+            catch (PostgresException e) when (RawItemWriter.IsUnstorable(e))
+            {
+                metrics.Rejected.Add(items.Count);
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Payload not storable",
+                    $"PostgreSQL refused a value of this payload ({e.MessageText}); nothing from this request was stored. Remove the value (for example a lone UTF-16 surrogate escape such as \\ud800) and resend.",
+                    "unstorable");
+            }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !context.RequestAborted.IsCancellationRequested)
             {
                 IngestLog.StoreUnavailable(logger, source, e.Message);

@@ -152,6 +152,31 @@ public sealed class RequestValidationTests(RequestValidationTests.Fixture fixtur
         Assert.Equal("nul_character", Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("rule").GetString());
     }
 
+    [Fact]
+    public async Task Item_postgresql_cannot_store_is_refused_with_422_without_failing_requests_stored_alongside()
+    {
+        var harness = fixture.Harness;
+        // Valid JSON, valid UTF-8 bytes, but a lone surrogate escape: jsonb refuses it.
+        var poisoned = NewsPayloads.Single(NewsPayloads.Item()).Replace("\"source\":", "\"note\":\"\\ud800\",\"source\":", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", poisoned, StringComparison.Ordinal);
+        var good = Enumerable.Range(0, 20).Select(_ => NewsPayloads.Item()).ToList();
+        var before = await harness.CountAsync("raw_items");
+
+        var poisonedTask = harness.PostAsync("news", poisoned);
+        var goodTasks = good.Select(item => harness.PostAsync("news", NewsPayloads.Single(item))).ToList();
+        using var poisonedResponse = await poisonedTask;
+        var goodResponses = await Task.WhenAll(goodTasks);
+
+        Assert.All(goodResponses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, poisonedResponse.StatusCode);
+        Assert.Equal("urn:marketpulse:problem:unstorable", (await IngestHarness.ProblemAsync(poisonedResponse)).GetProperty("type").GetString());
+        Assert.Equal(before + good.Count, await harness.CountAsync("raw_items"));
+        foreach (var response in goodResponses)
+        {
+            response.Dispose();
+        }
+    }
+
     private static byte[] OversizeBody()
     {
         var item = NewsPayloads.Item(summary: new string('x', MaxBodyBytes));
