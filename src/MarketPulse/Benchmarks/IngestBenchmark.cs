@@ -44,7 +44,7 @@ internal static class IngestBenchmark
         Console.WriteLine($"MarketPulse ingest benchmark {runId}: {seconds} s, concurrency {concurrency}, {batch} item(s) per request, sources mixed");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
-        await using var app = BuildIngestApp(options.ConfigurationArgs, secrets);
+        await using var app = BuildApp(HostTarget.Ingest, options.ConfigurationArgs, secrets);
         await app.StartAsync(cancellationToken);
         await using var noop = BuildNoOpApp();
         await noop.StartAsync(cancellationToken);
@@ -96,8 +96,9 @@ internal static class IngestBenchmark
         return lost == 0 && pending == 0 ? 0 : 1;
     }
 
-    private static WebApplication BuildIngestApp(string[] configurationArgs, Dictionary<string, string> secrets) =>
-        MarketPulseApp.Build(HostTarget.Ingest, [], builder =>
+    /// <summary>The service as a benchmark hosts it: configured databases, migrations on, in-process broker, run secrets.</summary>
+    internal static WebApplication BuildApp(HostTarget target, string[] configurationArgs, Dictionary<string, string> secrets) =>
+        MarketPulseApp.Build(target, [], builder =>
         {
             var settings = new Dictionary<string, string?>
             {
@@ -134,7 +135,7 @@ internal static class IngestBenchmark
         return app;
     }
 
-    private static Uri Address(WebApplication app) =>
+    internal static Uri Address(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>Fails fast when a generated payload would not be accepted as it is.</summary>
@@ -274,7 +275,7 @@ internal static class IngestBenchmark
             $"{name,-16}{result.Requests / seconds,12:N0}{result.Accepted / seconds,10:N0}{result.Percentile(0.50),9:F1}{result.Percentile(0.95),9:F1}{result.Percentile(0.99),9:F1}{result.Requests,10:N0}{result.ErrorCount,8:N0}"));
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
