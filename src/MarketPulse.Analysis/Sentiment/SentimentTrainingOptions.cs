@@ -34,22 +34,22 @@ public sealed record SentimentTrainingOptions
     public float LexiconWeight { get; init; } = 1f;
 
     /// <summary>Multiplier of the (unit-length) embedding in the dense features.</summary>
-    public float EmbeddingScale { get; init; } = 1f;
+    public float EmbeddingScale { get; init; } = 3f;
 
     /// <summary>L2 penalty of the linear model (per example, as in loss = mean cross-entropy + l2/2 |w|^2).</summary>
-    public double LinearL2 { get; init; } = 1e-4;
+    public double LinearL2 { get; init; } = 1e-5;
 
     /// <summary>Exponent of the naive-Bayes log-count-ratio scaling of n-gram weights; 0 turns it off.</summary>
-    public double NaiveBayesPower { get; init; }
+    public double NaiveBayesPower { get; init; } = 1;
 
     /// <summary>L-BFGS iterations of the linear model.</summary>
-    public int LinearIterations { get; init; } = 300;
+    public int LinearIterations { get; init; } = 150;
 
     /// <summary>Hidden units of the network over the dense features; 0 leaves the linear model alone.</summary>
     public int HiddenUnits { get; init; } = 128;
 
     /// <summary>Most epochs of the network; the best epoch on the held-out split is kept.</summary>
-    public int MaxEpochs { get; init; } = 40;
+    public int MaxEpochs { get; init; } = 12;
 
     /// <summary>Adam learning rate of the network.</summary>
     public double LearningRate { get; init; } = 1e-3;
