@@ -19,16 +19,7 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
     public string Name => AnalyzerName;
 
     /// <summary>The text the analyser embeds: give <see cref="AnalysisRequest.Embedding"/> of this form to spare it the work.</summary>
-    public static string EmbeddingText(string text) => TemporaryEmbeddingText(text);
-
-    // TODO(merge): replaced by SentimentModel.EmbeddingText when the sentiment branch lands.
-    private static string TemporaryEmbeddingText(string text)
-    {
-        var s = System.Text.RegularExpressions.Regex.Replace(text, @"https?://\S+", " ");
-        s = System.Text.RegularExpressions.Regex.Replace(s, @"\$[A-Za-z][A-Za-z0-9._]{0,11}", " ");
-        s = System.Text.RegularExpressions.Regex.Replace(s, @"\s+", " ").Trim();
-        return s.Length == 0 ? text : s;
-    }
+    public static string EmbeddingText(string text) => SentimentModel.EmbeddingText(text);
 
     public Task<IReadOnlyList<AnalysisResult>> AnalyzeAsync(IReadOnlyList<AnalysisRequest> requests, CancellationToken cancellationToken) =>
         Task.Run(() => Analyze(requests, cancellationToken), cancellationToken);
