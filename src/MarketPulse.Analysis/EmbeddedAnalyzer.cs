@@ -18,8 +18,6 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
 
     public string Name => AnalyzerName;
 
-    /// <summary>The text the analyser embeds: give <see cref="AnalysisRequest.Embedding"/> of this form to spare it the work.</summary>
-    public static string EmbeddingText(string text) => SentimentModel.EmbeddingText(text);
 
     public Task<IReadOnlyList<AnalysisResult>> AnalyzeAsync(IReadOnlyList<AnalysisRequest> requests, CancellationToken cancellationToken) =>
         Task.Run(() => Analyze(requests, cancellationToken), cancellationToken);
@@ -31,7 +29,7 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
         var missing = Enumerable.Range(0, requests.Count).Where(i => requests[i].Embedding is not { Length: > 0 }).ToList();
         if (missing.Count > 0)
         {
-            var computed = embedder.Embed(missing.Select(i => EmbeddingText(texts[i])).ToList(), cancellationToken);
+            var computed = embedder.Embed(missing.Select(i => texts[i]).ToList(), cancellationToken);
             for (var k = 0; k < missing.Count; k++)
             {
                 embeddings[missing[k]] = computed[k];
@@ -69,7 +67,7 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
             }
         }
 
-        var clausePredictions = clauseTexts.Count == 0 ? [] : model.Predict(clauseTexts, embedder.Embed(clauseTexts.Select(EmbeddingText).ToList(), cancellationToken));
+        var clausePredictions = clauseTexts.Count == 0 ? [] : model.Predict(clauseTexts, embedder.Embed(clauseTexts, cancellationToken));
 
         var results = new AnalysisResult[requests.Count];
         for (var i = 0; i < requests.Count; i++)

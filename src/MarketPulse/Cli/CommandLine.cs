@@ -59,6 +59,21 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"marketpulse {name}: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is a defect or an environment problem: one line, the details on request.
+            await Console.Error.WriteLineAsync($"marketpulse {name}: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("MARKETPULSE_DEBUG") is { Length: > 0 })
+            {
+                await Console.Error.WriteLineAsync(e.ToString());
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync("(set MARKETPULSE_DEBUG=1 for the stack trace)");
+            }
+
+            return 1;
+        }
     }
 
     private static void PrintUsage(TextWriter writer)

@@ -59,11 +59,17 @@ public static class AnalysisServiceCollectionExtensions
     }
 
     /// <summary>Loads the models and lists before the service reports ready, and says how long it took.</summary>
-    private sealed class AnalyzerWarmup(ITextAnalyzer analyzer, EmbeddedAnalyzer embedded, ILogger<AnalyzerWarmup> logger) : IHostedService
+    /// <remarks>
+    /// Resolved in <see cref="StartAsync"/>, not injected: the host builds every hosted service before starting
+    /// any, and the start-up checks must run before 350 MB of models are loaded.
+    /// </remarks>
+    private sealed class AnalyzerWarmup(IServiceProvider services, ILogger<AnalyzerWarmup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            var analyzer = services.GetRequiredService<ITextAnalyzer>();
+            var embedded = services.GetRequiredService<EmbeddedAnalyzer>();
             await embedded.AnalyzeAsync([new AnalysisRequest("Markets open steady; Nifty flat.")], cancellationToken);
             WorkerLog.WarmedUp(logger, analyzer.Name, watch.Elapsed.TotalMilliseconds);
         }

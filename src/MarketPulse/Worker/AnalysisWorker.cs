@@ -18,7 +18,7 @@ namespace MarketPulse.Worker;
 public sealed class AnalysisWorker(
     KafkaEnvironment kafka,
     KafkaProducer producer,
-    AnalysisPipeline pipeline,
+    IServiceProvider services,
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
 {
@@ -42,6 +42,11 @@ public sealed class AnalysisWorker(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private AnalysisPipeline? _pipeline;
+
+    // Resolved when the loop starts, after the start-up checks: it loads the models.
+    private AnalysisPipeline Pipeline => _pipeline ??= services.GetRequiredService<AnalysisPipeline>();
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -186,12 +191,12 @@ public sealed class AnalysisWorker(
             var outcomes = new List<BatchOutcome>();
             if (decoded.Count > 0)
             {
-                outcomes.Add(await pipeline.ProcessAsync(decoded, reanalyze: false, CancellationToken.None));
+                outcomes.Add(await Pipeline.ProcessAsync(decoded, reanalyze: false, CancellationToken.None));
             }
 
             if (reanalyze.Count > 0)
             {
-                outcomes.Add(await pipeline.ProcessAsync(reanalyze, reanalyze: true, CancellationToken.None));
+                outcomes.Add(await Pipeline.ProcessAsync(reanalyze, reanalyze: true, CancellationToken.None));
             }
 
             var byKey = batch.GroupBy(m => m.Message.Key ?? "").ToDictionary(g => g.Key, g => g.First());

@@ -11,9 +11,9 @@ namespace MarketPulse.Worker;
 /// <summary>
 /// The duplicate checks of a batch: the exact check on the normalised text's hash for every item, then
 /// (for the rest) MiniLM embeddings computed once and the near-duplicate check in Redis. The embeddings are
-/// of the form the embedded analyser reads (URLs and cashtags left out) and are handed on to it, so each
-/// text is embedded once. Because that form drops cashtags, a near match stands only when both texts name
-/// the same cashtags: "$AAPL cut to neutral" does not repeat "$MSFT cut to neutral".
+/// handed on to the embedded analyser, so each text is embedded once. Short texts that differ only in their
+/// ticker embed very close together, so a near match stands only when both texts name the same cashtags:
+/// "$AAPL cut to neutral" does not repeat "$MSFT cut to neutral".
 /// </summary>
 public sealed partial class DuplicateGate(NearDuplicateIndex index, ITextEmbedder embedder, Databases databases, IOptions<AnalysisWorkerOptions> options)
 {
@@ -29,7 +29,7 @@ public sealed partial class DuplicateGate(NearDuplicateIndex index, ITextEmbedde
             return (decisions, embeddings);
         }
 
-        var vectors = await Task.Run(() => embedder.Embed(pending.Select(i => EmbeddedAnalyzer.EmbeddingText(texts[i])).ToList(), cancellationToken), cancellationToken);
+        var vectors = await Task.Run(() => embedder.Embed(pending.Select(i => texts[i]).ToList(), cancellationToken), cancellationToken);
         for (var k = 0; k < pending.Count; k++)
         {
             embeddings[pending[k]] = vectors[k];
