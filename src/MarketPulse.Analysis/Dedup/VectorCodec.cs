@@ -5,9 +5,10 @@ namespace MarketPulse.Analysis.Dedup;
 /// <summary>
 /// How vectors travel to and sit in Redis. The query goes as little-endian float32; the stored form is
 /// a float32 1/‖q‖ followed by int8 components q = round(127·v/max|v|). The Lua re-rank computes
-/// cos = (v_query · q)·(1/‖q‖), which is exact for the dequantised direction; the quantisation error of the
-/// cosine is about 1e-3 at most for 384-dim unit vectors (measured by the benchmark), four times less memory
-/// than float32, and int8 is the one compact form Lua 5.1's struct library unpacks natively.
+/// cos = (v_query · q)·(1/‖q‖), which is exact for the dequantised direction; the error against float64 was
+/// below 5e-4 over 2,773 matched pairs in the benchmark. It is four times less memory than float32, and int8
+/// is the one compact form Lua 5.1's struct library unpacks natively (float16 would need arithmetic per
+/// component in Lua).
 /// </summary>
 internal static class VectorCodec
 {

@@ -208,6 +208,40 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Band_entries_of_an_evicted_item_are_removed_when_a_look_up_meets_them()
+    {
+        var options = Dedup.Options(_prefix);
+        options.MaxVectors = 1;
+        using var index = Dedup.Index(fixture.Redis, options);
+        var a = SyntheticVectors.RandomUnit(_random, Dedup.Dimensions);
+        await index.CheckNearAsync("a", a, Dedup.Model, CancellationToken.None);
+        await index.CheckNearAsync("b", SyntheticVectors.RandomUnit(_random, Dedup.Dimensions), Dedup.Model, CancellationToken.None);
+        var before = await BandHandlesAsync();
+
+        // "a" was evicted by "b"; its copy meets a's stale entries in every band, drops them, and is indexed itself.
+        var copyOfA = await index.CheckNearAsync("a-copy", a, Dedup.Model, CancellationToken.None);
+        var after = await BandHandlesAsync();
+
+        Assert.Equal(DedupOutcome.Original, copyOfA.Outcome);
+        Assert.Equal(2 * options.Bands, before);
+        Assert.Equal(2 * options.Bands, after); // b's (now stale too) and a-copy's, not a's
+    }
+
+    private async Task<int> BandHandlesAsync()
+    {
+        var handles = 0;
+        foreach (var key in (await fixture.KeysAsync(_prefix)).Where(k => k.ToString().Contains("}:b:", StringComparison.Ordinal)))
+        {
+            foreach (var entry in await fixture.Redis.GetDatabase().HashGetAllAsync(key))
+            {
+                handles += ((byte[])entry.Value!).Length / 4;
+            }
+        }
+
+        return handles;
+    }
+
+    [Fact]
     public async Task Concurrent_copies_of_one_vector_give_exactly_one_original()
     {
         using var index = Dedup.Index(fixture.Redis, Dedup.Options(_prefix));
