@@ -125,57 +125,65 @@ public static class LabeledCsv
 
                 // After the closing quote only a separator or the end of the record may follow.
                 var next = reader.Read();
-                switch (next)
+                if (next < 0)
                 {
-                    case ',':
-                        return false;
-                    case '\r':
-                        if (reader.Peek() == '\n')
-                        {
-                            reader.Read();
-                        }
-
-                        _line++;
-                        atEndOfRecord = true;
-                        return false;
-                    case '\n':
-                        _line++;
-                        atEndOfRecord = true;
-                        return false;
-                    case < 0:
-                        return true;
-                    default:
-                        throw new FormatException($"{sourceName}:{_line}: unexpected character '{(char)next}' after a closing quote.");
+                    return true;
                 }
+
+                if (next == ',')
+                {
+                    return false;
+                }
+
+                if (ConsumeLineBreak(next))
+                {
+                    atEndOfRecord = true;
+                    return false;
+                }
+
+                throw new FormatException($"{sourceName}:{_line}: unexpected character '{(char)next}' after a closing quote.");
             }
 
             while (true)
             {
                 var c = reader.Read();
-                switch (c)
+                if (c < 0)
                 {
-                    case < 0:
-                        return true;
-                    case ',':
-                        return false;
-                    case '\r':
-                        if (reader.Peek() == '\n')
-                        {
-                            reader.Read();
-                        }
+                    return true;
+                }
 
-                        _line++;
-                        atEndOfRecord = true;
-                        return false;
-                    case '\n':
-                        _line++;
-                        atEndOfRecord = true;
-                        return false;
-                    default:
-                        _field.Append((char)c);
-                        break;
+                if (c == ',')
+                {
+                    return false;
+                }
+
+                if (ConsumeLineBreak(c))
+                {
+                    atEndOfRecord = true;
+                    return false;
+                }
+
+                _field.Append((char)c);
+            }
+        }
+
+        // True when c starts a line break (LF, CR or CRLF); the rest of it is consumed and the line counted.
+        private bool ConsumeLineBreak(int c)
+        {
+            if (c == '\r')
+            {
+                if (reader.Peek() == '\n')
+                {
+                    reader.Read();
                 }
             }
+            else if (c != '\n')
+            {
+                return false;
+            }
+
+            _line++;
+            return true;
         }
     }
 }

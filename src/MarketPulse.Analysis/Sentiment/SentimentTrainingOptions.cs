@@ -46,7 +46,7 @@ public sealed record SentimentTrainingOptions
     public int LinearIterations { get; init; } = 150;
 
     /// <summary>Hidden units of the network over the dense features; 0 leaves the linear model alone.</summary>
-    public int HiddenUnits { get; init; } = 128;
+    public int HiddenUnits { get; init; } = 256;
 
     /// <summary>Most epochs of the network; the best epoch on the held-out split is kept.</summary>
     public int MaxEpochs { get; init; } = 12;
@@ -61,7 +61,7 @@ public sealed record SentimentTrainingOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>Dropout on the network's inputs while training.</summary>
-    public double InputDropout { get; init; } = 0.1;
+    public double InputDropout { get; init; } = 0.2;
 
     /// <summary>Fixed share of the linear model in the averaged logits; null fits it on the held-out split.</summary>
     public double? LinearShare { get; init; }
