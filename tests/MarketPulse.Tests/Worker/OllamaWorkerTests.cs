@@ -91,8 +91,10 @@ public sealed class OllamaWorkerTests
             {
                 using var doc = await JsonDocument.ParseAsync(context.Request.Body);
                 self!.Requests.Enqueue(doc.RootElement.Clone());
-                var user = doc.RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString()!;
-                var content = user.Contains("BREAKME", StringComparison.Ordinal)
+                // The item stays in the conversation when the analyser asks for a correction.
+                var broken = doc.RootElement.GetProperty("messages").EnumerateArray()
+                    .Any(m => m.GetProperty("content").GetString()!.Contains("BREAKME", StringComparison.Ordinal));
+                var content = broken
                     ? """{"label":"SELL EVERYTHING","score":-1,"confidence":1,"asset_class":"Equity","entities":[]}"""
                     : """{"label":"Bullish","score":0.7,"confidence":0.85,"asset_class":"Equity","entities":[]}""";
                 return Results.Json(new JsonObject
