@@ -16,7 +16,7 @@ public static class CommandLine
         ["migrate"] = ("apply pending SQL migrations to the raw, analytics and logs databases", MigrateCommand.RunAsync),
         ["broker"] = ("host the in-memory Kafka-protocol development broker and print its address", BrokerCommand.RunAsync),
         ["sign"] = ("print the headers that sign a webhook body: --source NAME --file BODY.json (- for stdin)", SignCommand.RunAsync),
-        ["bench"] = ("measure a part of the pipeline on this machine: bench ingest [--seconds 60] [--concurrency 32] [--batch 10]", BenchCommand.RunAsync),
+        ["bench"] = ("measure a part of the pipeline on this machine: bench ingest [--seconds 60] [--concurrency 32] [--batch 10] [--warmup 15]", BenchCommand.RunAsync),
     };
 
     public static async Task<int> RunAsync(string[] args)
