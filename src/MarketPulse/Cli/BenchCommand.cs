@@ -7,7 +7,7 @@ internal static class BenchCommand
 {
     private static readonly Dictionary<string, (string Summary, Func<string[], CancellationToken, Task<int>> Run)> Benchmarks = new(StringComparer.Ordinal)
     {
-        ["ingest"] = ("signed webhooks of all sources over HTTP into the raw database, outbox to Kafka: [--seconds 60] [--concurrency 32] [--batch 10]", IngestBenchmark.RunAsync),
+        ["ingest"] = ("signed webhooks of all sources over HTTP into the raw database, outbox to Kafka: [--seconds 60] [--concurrency 32] [--batch 10] [--warmup 15]", IngestBenchmark.RunAsync),
         ["dedup"] = ("near-duplicate check-and-insert against the configured Redis: [--vectors 1000000] [--queries 10000]", DedupBenchCommand.RunAsync),
         ["analyze"] = ("webhook to analytics row with the embedded analyser: [--seconds 30] [--rate 100] [--burst 3000]", AnalyzeBenchmark.RunAsync),
     };

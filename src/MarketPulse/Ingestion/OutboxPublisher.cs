@@ -23,13 +23,19 @@ public sealed class OutboxPublisher(
 {
     private const int BatchSize = 2000;
 
+    // The oldest rows are claimed first and only then joined: with the LIMIT over the join, PostgreSQL joined
+    // and sorted the whole backlog on every claim, so publishing slowed down as the backlog grew (after an outage).
     private const string ClaimSql = """
-        SELECT o.id, o.topic, r.id, r.source, r.external_id, r.kind, r.text, r.title, r.author, r.url, r.language,
-               r.published_at, r.received_at, r.symbols, r.metrics::text, o.reanalyze
-        FROM outbox o JOIN raw_items r ON r.id = o.item_id
-        ORDER BY o.id
-        LIMIT $1
-        FOR UPDATE OF o SKIP LOCKED
+        WITH claimed AS (
+            SELECT id, item_id, topic, reanalyze FROM outbox
+            ORDER BY id
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED
+        )
+        SELECT c.id, c.topic, r.id, r.source, r.external_id, r.kind, r.text, r.title, r.author, r.url, r.language,
+               r.published_at, r.received_at, r.symbols, r.metrics::text, c.reanalyze
+        FROM claimed c JOIN raw_items r ON r.id = c.item_id
+        ORDER BY c.id
         """;
 
     /// <summary>Rows waiting to be published, as last counted.</summary>

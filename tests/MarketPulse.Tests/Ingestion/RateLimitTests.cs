@@ -8,7 +8,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Burst_over_the_client_rate_is_answered_429_with_retry_after_and_only_admitted_requests_are_stored()
     {
-        await using var harness = await IngestHarness.StartAsync([new("Webhooks:ClientPermitsPerSecond", "5")]);
+        await using var harness = await IngestHarness.StartAsync([new("Webhooks:ClientPermitsPerSecond", "2")]);
         var items = Enumerable.Range(0, 40).Select(_ => NewsPayloads.Item()).ToList();
         var requests = items.Select(item => harness.SignedRequest("news", Encoding.UTF8.GetBytes(NewsPayloads.Single(item)))).ToList();
 
