@@ -39,6 +39,7 @@ public sealed class TestApp : IAsyncDisposable
                 ["Redis:KeyPrefix"] = TestStack.UniqueName("mpt"),
                 ["Dedup:KeyPrefix"] = TestStack.UniqueName("mpt_dedup"),
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
             });
             builder.Configuration.AddInMemoryCollection(settings);
             services?.Invoke(builder.Services);

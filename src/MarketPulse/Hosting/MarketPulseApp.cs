@@ -1,6 +1,7 @@
 using MarketPulse.Api;
 using MarketPulse.Health;
 using MarketPulse.Worker;
+using Prometheus;
 using MarketPulse.Ingestion;
 using MarketPulse.Webhooks;
 using MarketPulse.Messaging;
@@ -49,6 +50,7 @@ public static class MarketPulseApp
 
         app.MapItemsApi();
         app.MapMarketPulseHealth();
+        app.MapMetrics("/metrics");
         return app;
     }
 

@@ -8,7 +8,8 @@ namespace MarketPulse.Tests.Foundation;
 /// <summary><c>/health</c> (the process answers) and <c>/health/ready</c> (every dependency) of a real app.</summary>
 public sealed class HealthTests(DatabasesFixture fixture) : IClassFixture<DatabasesFixture>
 {
-    private static readonly string[] Dependencies = ["postgres_raw", "postgres_analytics", "postgres_logs", "redis", "kafka"];
+    // The ingest role adds the outbox backlog to the readiness report.
+    private static readonly string[] Dependencies = ["postgres_raw", "postgres_analytics", "postgres_logs", "redis", "kafka", "outbox"];
 
     [Fact]
     public async Task Liveness_is_healthy()
@@ -40,6 +41,8 @@ public sealed class HealthTests(DatabasesFixture fixture) : IClassFixture<Databa
             Assert.Equal("Healthy", entry.GetProperty("status").GetString());
             Assert.True(entry.GetProperty("latencyMs").GetDouble() >= 0, name);
         }
+
+        Assert.Equal(0, dependencies.GetProperty("outbox").GetProperty("data").GetProperty("backlog").GetInt64());
     }
 
     [Fact]
