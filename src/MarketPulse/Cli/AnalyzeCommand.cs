@@ -16,6 +16,7 @@ internal static class AnalyzeCommand
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
@@ -24,7 +25,7 @@ internal static class AnalyzeCommand
         var options = new CommandArgs(args);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddFilter((_, level) => level >= LogLevel.Warning);
         builder.Services.AddAnalyzers();
         using var host = builder.Build();
         var analyzer = host.Services.GetRequiredService<ITextAnalyzer>();
