@@ -44,23 +44,26 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
         var predictions = model.Predict(texts, embeddings);
         var matches = texts.Select(extractor.Extract).ToList();
 
-        // Clause-level sentiment for texts that name several entities in several clauses.
+        // Clause-level sentiment when a text names several entities in different clauses ("X beats; Y misses"):
+        // only those clauses are embedded again. Countries and people carry no sentiment of their own here.
         var clauseTexts = new List<string>();
         var clauseOf = new Dictionary<(int Item, int Start), int>();
         for (var i = 0; i < texts.Count; i++)
         {
-            if (matches[i].Count < 2)
+            var bearing = matches[i].Where(m => m.Entity.Type is not (EntityType.Country or EntityType.Person)).ToList();
+            if (bearing.Count < 2)
             {
                 continue;
             }
 
             var clauses = Clauses(texts[i]);
-            if (clauses.Count < 2)
+            var used = clauses.Where(c => bearing.Any(m => ClauseStartOf(clauses, m.Start) == c.Start)).ToList();
+            if (used.Count < 2)
             {
                 continue;
             }
 
-            foreach (var (start, length) in clauses)
+            foreach (var (start, length) in used)
             {
                 clauseOf[(i, start)] = clauseTexts.Count;
                 clauseTexts.Add(texts[i].Substring(start, length));
@@ -72,16 +75,16 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
         var results = new AnalysisResult[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            var clauses = clauseOf.Keys.Where(k => k.Item == i).Select(k => k.Start).Order().ToList();
+            var clauses = clauseOf.Keys.Any(k => k.Item == i) ? Clauses(texts[i]) : [];
             var entities = matches[i].Select(m =>
             {
-                if (clauses.Count == 0 || m.Entity.Type is EntityType.Country or EntityType.Person)
+                if (clauses.Count == 0 || m.Entity.Type is EntityType.Country or EntityType.Person
+                    || !clauseOf.TryGetValue((i, ClauseStartOf(clauses, m.Start)), out var clause))
                 {
                     return m.Entity;
                 }
 
-                var clauseStart = clauses.Last(s => s <= m.Start);
-                return m.Entity with { Sentiment = clausePredictions[clauseOf[(i, clauseStart)]].Label };
+                return m.Entity with { Sentiment = clausePredictions[clause].Label };
             }).ToList();
             var p = predictions[i];
             results[i] = new AnalysisResult(
@@ -92,6 +95,9 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
 
         return results;
     }
+
+    private static int ClauseStartOf(List<(int Start, int Length)> clauses, int position) =>
+        clauses.Last(c => c.Start <= position).Start;
 
     /// <summary>Clauses of at least a few words, as (start, length); the first starts at 0.</summary>
     private static List<(int Start, int Length)> Clauses(string text)

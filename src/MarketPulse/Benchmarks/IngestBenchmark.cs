@@ -101,6 +101,8 @@ internal static class IngestBenchmark
         var p99 = ingest.Percentile(0.99);
         var met = itemsPerSecond >= TargetItemsPerSecond && p99 < TargetP99Milliseconds && lost == 0 && ingest.Errors.IsEmpty;
         Console.WriteLine($"target (>= {TargetItemsPerSecond:N0} accepted items/s, p99 < {TargetP99Milliseconds:N0} ms, none lost, no errors): {(met ? "met" : "not met")}");
+        await app.StopAsync(CancellationToken.None);
+        await noop.StopAsync(CancellationToken.None);
         return lost == 0 && pending == 0 ? 0 : 1;
     }
 

@@ -55,7 +55,9 @@ public sealed class AnalysisPipeline(
             texts.Add(text);
         }
 
+        var stages = Stopwatch.StartNew();
         var (decisions, embeddings) = items.Count == 0 ? ([], []) : await duplicates.CheckAsync(items, texts, cancellationToken);
+        var dedupMs = stages.Elapsed.TotalMilliseconds;
         var found = new List<ItemDuplicate>();
         var toAnalyse = new List<int>();
         for (var i = 0; i < items.Count; i++)
@@ -71,11 +73,15 @@ public sealed class AnalysisPipeline(
             }
         }
 
+        stages.Restart();
         var results = await AnalyseAsync(toAnalyse.Select(i => (items[i], texts[i], embeddings[i])).ToList(), failures, cancellationToken);
+        var analyseMs = stages.Elapsed.TotalMilliseconds;
+        stages.Restart();
         var analyzedAt = time.GetUtcNow();
         var analyses = results.Select(r => new ItemAnalysis(r.Item, r.Result, SymbolsOf(r.Item, r.Result), analyzedAt)).ToList();
 
         var (inserted, alerts) = await store.SaveAsync(analyses, found, failures, options.Value.Alerts, cancellationToken);
+        WorkerLog.BatchStages(logger, batch.Count, dedupMs, analyseMs, stages.Elapsed.TotalMilliseconds);
         foreach (var a in inserted)
         {
             metrics.Latency.Record(a.LatencyMs);

@@ -38,4 +38,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(5011, LogLevel.Information, "Analyser {Analyzer} ready: embedded model, sentiment weights and securities loaded in {Milliseconds} ms")]
     public static partial void WarmedUp(ILogger logger, string analyzer, double milliseconds);
+
+    [LoggerMessage(5012, LogLevel.Debug, "Batch of {Count}: duplicate checks and embeddings {DedupMs} ms, analysis {AnalyseMs} ms, analytics write {SaveMs} ms")]
+    public static partial void BatchStages(ILogger logger, int count, double dedupMs, double analyseMs, double saveMs);
 }
