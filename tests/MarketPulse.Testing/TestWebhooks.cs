@@ -16,9 +16,7 @@ public static class TestWebhooks
         var body = Encoding.UTF8.GetBytes(json);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{source}") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));
+        WebhookSignature.AddHeaders(request, secret, body, DateTimeOffset.UtcNow);
         return await app.Client.SendAsync(request);
     }
 }

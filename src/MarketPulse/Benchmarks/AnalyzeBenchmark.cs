@@ -131,11 +131,9 @@ internal static class AnalyzeBenchmark
         }
 
         var body = Encoding.UTF8.GetBytes(new JsonObject { ["items"] = array }.ToJsonString());
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/news") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));
+        WebhookSignature.AddHeaders(request, secret, body, DateTimeOffset.UtcNow);
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

@@ -211,9 +211,7 @@ internal static class IngestBenchmark
             var request = payloads.Next();
             using var message = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{request.Source}") { Content = new ByteArrayContent(request.Body) };
             message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            message.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-            message.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secrets[request.Source], timestamp, request.Body));
+            WebhookSignature.AddHeaders(message, secrets[request.Source], request.Body, DateTimeOffset.UtcNow);
             var started = Stopwatch.GetTimestamp();
             try
             {

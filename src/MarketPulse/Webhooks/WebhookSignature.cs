@@ -23,6 +23,14 @@ public static class WebhookSignature
         return Scheme + Convert.ToHexStringLower(mac);
     }
 
+    /// <summary>Adds the signature headers for <paramref name="body"/> (the request's content) to a request.</summary>
+    public static void AddHeaders(System.Net.Http.HttpRequestMessage request, string secret, ReadOnlySpan<byte> body, DateTimeOffset signedAt)
+    {
+        var timestamp = signedAt.ToUnixTimeSeconds();
+        request.Headers.Add(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(SignatureHeader, Sign(secret, timestamp, body));
+    }
+
     /// <summary>The headers that sign <paramref name="body"/> now, as <c>Name: value</c> lines.</summary>
     public static IReadOnlyList<string> HeaderLines(string secret, ReadOnlySpan<byte> body, DateTimeOffset now)
     {

@@ -104,9 +104,7 @@ internal sealed class IngestHarness : IAsyncDisposable
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{source}") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        var timestamp = (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret ?? Secrets[source], timestamp, body));
+        WebhookSignature.AddHeaders(request, secret ?? Secrets[source], body, signedAt ?? DateTimeOffset.UtcNow);
         return request;
     }
 
