@@ -29,8 +29,13 @@ internal static class ServeCommand
                 Console.WriteLine($"  webhooks:  {address}/webhooks/{{truedata|news|twitter|reddit|economic}}");
             }
 
-            Console.WriteLine($"  analyze:   {address}/api/analyze");
+            if (target.HasFlag(HostTarget.Analyze))
+            {
+                Console.WriteLine($"  analyze:   {address}/api/analyze");
+            }
+
             Console.WriteLine($"  items:     {address}/api/items/{{id}}");
+            Console.WriteLine($"  metrics:   {address}/metrics");
         }
 
         await app.WaitForShutdownAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using MarketPulse.Messaging;
-using MarketPulse.Storage;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -45,6 +44,4 @@ public static class DependencyProbes
             _ => $"cannot use {where}: {e.Message}",
         };
     }
-
-    public static string Setting(DatabaseKind kind) => Databases.SettingName(kind);
 }

@@ -8,7 +8,4 @@ internal static partial class HostingLog
 
     [LoggerMessage(1001, LogLevel.Information, "Dependencies ready: PostgreSQL (raw, analytics, logs), Redis, Kafka at {BootstrapServers}")]
     public static partial void DependenciesReady(ILogger logger, string bootstrapServers);
-
-    [LoggerMessage(1002, LogLevel.Information, "MarketPulse ({Target}) listening on {Addresses}")]
-    public static partial void Listening(ILogger logger, string target, string addresses);
 }

@@ -38,9 +38,6 @@ public sealed class OutboxPublisher(
         ORDER BY c.id
         """;
 
-    /// <summary>Rows waiting to be published, as last counted.</summary>
-    public long Backlog => Interlocked.Read(ref metrics.OutboxBacklog);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.Zero;
