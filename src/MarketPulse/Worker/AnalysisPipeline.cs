@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
 
-/// <summary>What became of a batch, after it was stored.</summary>
+/// <summary>
+/// What became of a batch, after it was stored: the analyses made (to publish), duplicates, failures, the alerts
+/// newly raised, and how many items were already done.
+/// </summary>
 public sealed record BatchOutcome(
     IReadOnlyList<ItemAnalysis> Analyses,
     IReadOnlyList<ItemDuplicate> Duplicates,
@@ -90,7 +93,9 @@ public sealed class AnalysisPipeline(
         metrics.Analysed.Add(inserted.Count);
         metrics.Duplicates.Add(found.Count);
         metrics.Failed.Add(failures.Count);
-        return new BatchOutcome(inserted, found, failures, alerts, batch.Count - items.Count - failures.Count(f => f.Attempts == 0));
+        // Every analysis of this call is handed on for aggregation_topic, also those a failed earlier attempt of the
+        // same batch already stored (the insert skipped them): the batch failed before they were published.
+        return new BatchOutcome(analyses, found, failures, alerts, batch.Count - items.Count - failures.Count(f => f.Attempts == 0));
     }
 
     private async Task<List<(ItemMessage Item, AnalysisResult Result)>> AnalyseAsync(
