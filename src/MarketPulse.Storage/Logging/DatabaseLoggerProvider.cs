@@ -24,11 +24,13 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
     private readonly CancellationTokenSource _stop = new();
     private readonly string _host = Environment.MachineName;
     private DateOnly _partitionsReadyFor;
+    private readonly int _retentionDays;
     private long _dropped;
     private int _disposed;
 
-    public DatabaseLoggerProvider(NpgsqlDataSource dataSource, string component, LogLevel minimumLevel = LogLevel.Information, int capacity = 50_000)
+    public DatabaseLoggerProvider(NpgsqlDataSource dataSource, string component, LogLevel minimumLevel = LogLevel.Information, int capacity = 50_000, int retentionDays = 14)
     {
+        _retentionDays = retentionDays;
         _dataSource = dataSource;
         _component = component;
         _minimumLevel = minimumLevel;
@@ -130,6 +132,14 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
             await using var command = new NpgsqlCommand("SELECT ensure_log_partition($1)", connection);
             command.Parameters.AddWithValue(day);
             await command.ExecuteNonQueryAsync(_stop.Token);
+        }
+
+        // Once a day: whole days older than the retention go (a partition dropped, no row-by-row delete).
+        if (_partitionsReadyFor != today && _retentionDays > 0)
+        {
+            await using var drop = new NpgsqlCommand("SELECT drop_log_partitions_before($1)", connection);
+            drop.Parameters.AddWithValue(today.AddDays(-_retentionDays));
+            await drop.ExecuteNonQueryAsync(_stop.Token);
         }
 
         _partitionsReadyFor = today;

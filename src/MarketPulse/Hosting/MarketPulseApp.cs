@@ -89,7 +89,8 @@ public static class MarketPulseApp
         }
 
         var level = builder.Configuration.GetValue("Logging:Database:MinimumLevel", LogLevel.Information);
-        builder.Services.AddSingleton(sp => new DatabaseLoggerProvider(sp.GetRequiredService<Databases>().Logs, component, level));
+        var retentionDays = builder.Configuration.GetValue("Logging:Database:RetentionDays", 14);
+        builder.Services.AddSingleton(sp => new DatabaseLoggerProvider(sp.GetRequiredService<Databases>().Logs, component, level, retentionDays: retentionDays));
         builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<DatabaseLoggerProvider>());
     }
 }
