@@ -31,7 +31,8 @@ pg_bin() {
 
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /, since the postgres user may not be allowed into the checkout.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
