@@ -40,7 +40,7 @@ public sealed class KafkaEnvironment : IDisposable
 
     public ProducerConfig CreateProducerConfig(string clientId)
     {
-        var config = new ProducerConfig(_options.Client)
+        var config = new ProducerConfig(ClientProperties())
         {
             BootstrapServers = BootstrapServers,
             ClientId = clientId,
@@ -54,7 +54,7 @@ public sealed class KafkaEnvironment : IDisposable
     }
 
     public ConsumerConfig CreateConsumerConfig(string groupId, string clientId) =>
-        new(_options.Client)
+        new(ClientProperties())
         {
             BootstrapServers = BootstrapServers,
             GroupId = groupId,
@@ -83,7 +83,7 @@ public sealed class KafkaEnvironment : IDisposable
             return;
         }
 
-        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.Client) { BootstrapServers = BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig(ClientProperties()) { BootstrapServers = BootstrapServers }).Build();
         var specs = topics.Select(t => new TopicSpecification
         {
             Name = t.Name,
@@ -103,7 +103,7 @@ public sealed class KafkaEnvironment : IDisposable
     /// <summary>Asks the cluster for its metadata: a cheap liveness probe.</summary>
     public int ProbeBrokers(TimeSpan timeout)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.Client)
+        using var admin = new AdminClientBuilder(new AdminClientConfig(ClientProperties())
         {
             BootstrapServers = BootstrapServers,
             SocketTimeoutMs = (int)Math.Max(timeout.TotalMilliseconds, 10),
@@ -111,6 +111,12 @@ public sealed class KafkaEnvironment : IDisposable
         var metadata = admin.GetMetadata(timeout);
         return metadata.Brokers.Count;
     }
+
+    /// <summary>
+    /// A copy of the configured client properties for one client: Confluent's config classes wrap the dictionary
+    /// they are given, so without a copy each client's settings would leak into the next client's.
+    /// </summary>
+    private Dictionary<string, string> ClientProperties() => new(_options.Client, StringComparer.Ordinal);
 
     public void Dispose() => _mock?.Dispose();
 }
