@@ -67,6 +67,10 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
         }
 
         _stop.Dispose();
+        if (Dropped > 0)
+        {
+            Console.Error.WriteLine($"marketpulse: {Dropped} log entries were not written to the logs database (its queue was full).");
+        }
     }
 
     private void Enqueue(LogRow row) => _queue.Writer.TryWrite(row);

@@ -46,7 +46,7 @@ public sealed partial class DashboardQueryTests
 
     private static IEnumerable<(string Title, string Sql)> DashboardQueries()
     {
-        var path = Path.Combine(RepositoryRoot(), "grafana", "dashboards", "marketpulse-overview.json");
+        var path = Path.Combine(TestStack.RepositoryRoot, "grafana", "dashboards", "marketpulse-overview.json");
         using var dashboard = JsonDocument.Parse(File.ReadAllText(path));
         foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
         {
@@ -64,16 +64,4 @@ public sealed partial class DashboardQueryTests
     [GeneratedRegex(@"\$__timeFilter\(([a-z_]+)\)")]
     private static partial Regex TimeFilter();
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"MarketPulse.slnx not found above {AppContext.BaseDirectory}.");
-    }
 }

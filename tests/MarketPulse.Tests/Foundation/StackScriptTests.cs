@@ -57,7 +57,7 @@ public sealed class StackScriptTests
     {
         var psi = new ProcessStartInfo("bash")
         {
-            ArgumentList = { Path.Combine(RepositoryRoot(), "scripts", "stack.sh"), "status" },
+            ArgumentList = { Path.Combine(TestStack.RepositoryRoot, "scripts", "stack.sh"), "status" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -74,18 +74,6 @@ public sealed class StackScriptTests
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MarketPulse.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     private static int FreePort()
     {

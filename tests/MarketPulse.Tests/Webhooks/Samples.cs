@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MarketPulse.Testing;
 using MarketPulse.Webhooks;
 
 namespace MarketPulse.Tests.Webhooks;
@@ -9,18 +10,7 @@ internal static class Samples
     /// <summary>The receive time every test uses; the samples are dated around it.</summary>
     public static readonly DateTimeOffset ReceivedAt = new(2024, 6, 12, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly Lazy<string> Folder = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.slnx")))
-            {
-                return Path.Combine(dir.FullName, "tests", "MarketPulse.Tests", "Webhooks", "Samples");
-            }
-        }
-
-        throw new InvalidOperationException($"MarketPulse.slnx not found above {AppContext.BaseDirectory}.");
-    });
+    private static readonly Lazy<string> Folder = new(() => Path.Combine(TestStack.RepositoryRoot, "tests", "MarketPulse.Tests", "Webhooks", "Samples"));
 
     /// <summary>The names (without .json) of every sample file, sorted.</summary>
     public static IReadOnlyList<string> Names() =>

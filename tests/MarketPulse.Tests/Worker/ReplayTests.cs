@@ -60,15 +60,6 @@ public sealed class ReplayTests
         Assert.Contains(replay.StandardError, l => l.Contains("--reanalyze needs a range", StringComparison.Ordinal));
     }
 
-    private static async Task<long> WaitForEmptyOutboxAsync(WorkerSetup setup)
-    {
-        var end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        long count;
-        while ((count = await setup.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM outbox")) > 0 && DateTime.UtcNow < end)
-        {
-            await Task.Delay(200);
-        }
-
-        return count;
-    }
+    private static Task<long> WaitForEmptyOutboxAsync(WorkerSetup setup) =>
+        Poll.UntilAsync(() => setup.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM outbox"), count => count == 0);
 }

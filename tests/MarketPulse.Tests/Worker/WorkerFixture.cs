@@ -4,6 +4,7 @@ using MarketPulse.Hosting;
 using MarketPulse.Ingestion;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
+using MarketPulse.Tests.Foundation;
 
 namespace MarketPulse.Tests.Worker;
 
@@ -71,17 +72,8 @@ internal sealed class WorkerSetup : IAsyncDisposable
 
     public Task<long> CountAsync(string sql, params object[] parameters) => Databases.ScalarAsync<long>(DatabaseKind.Analytics, sql, parameters);
 
-    public async Task<long> WaitForCountAsync(string sql, long expected, params object[] parameters)
-    {
-        var end = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        long count;
-        while ((count = await CountAsync(sql, parameters)) < expected && DateTime.UtcNow < end)
-        {
-            await Task.Delay(200);
-        }
-
-        return count;
-    }
+    public Task<long> WaitForCountAsync(string sql, long expected, params object[] parameters) =>
+        Poll.UntilAsync(() => CountAsync(sql, parameters), count => count >= expected, TimeSpan.FromSeconds(90));
 
     /// <summary>Reads every message now on a topic (from the start), waiting until at least <paramref name="atLeast"/> arrived.</summary>
     public List<ConsumeResult<string, byte[]>> ReadTopic(string key, int atLeast)
