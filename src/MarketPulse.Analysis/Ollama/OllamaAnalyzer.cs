@@ -7,13 +7,16 @@ using System.Text.Unicode;
 using MarketPulse.Analysis.Ollama.Prompts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace MarketPulse.Analysis.Ollama;
 
 /// <summary>
 /// Analyses texts with a model served by Ollama (IBM Granite 3.3 by default) through <c>POST /api/chat</c>
-/// with structured outputs. Per request: a timeout, retries with exponential backoff on transient failures,
-/// one retry on an invalid answer; across requests: a circuit breaker. Never returns a default answer:
+/// with structured outputs. Timeouts, retries with jittered backoff and the circuit breaker are the standard
+/// resilience handler of its <see cref="HttpClient"/> (see <see cref="OllamaResilience"/>); the analyser adds
+/// one correction turn on an invalid answer. Never returns a default answer:
 /// failures surface as <see cref="AnalysisFailedException"/> or <see cref="AnalyzerUnavailableException"/>.
 /// </summary>
 public sealed class OllamaAnalyzer : ITextAnalyzer
@@ -34,16 +37,18 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
 
     private readonly HttpClient _http;
     private readonly OllamaOptions _options;
-    private readonly CircuitBreaker _breaker;
+    private readonly CircuitBreakerStateProvider? _circuit;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly Uri _chatUri;
 
-    public OllamaAnalyzer(HttpClient httpClient, OllamaOptions options, CircuitBreaker circuitBreaker, ILogger<OllamaAnalyzer>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="httpClient">A client whose handler applies <see cref="OllamaResilience"/>; <see cref="OllamaServiceCollectionExtensions.AddOllamaAnalyzer"/> builds it.</param>
+    /// <param name="options">Validated settings.</param>
+    /// <param name="circuit">State of the client's circuit breaker, so a half-open circuit gets one trial call before the rest of a batch.</param>
+    /// <param name="logger">Logger for rejected answers.</param>
+    public OllamaAnalyzer(HttpClient httpClient, OllamaOptions options, CircuitBreakerStateProvider? circuit = null, ILogger<OllamaAnalyzer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(circuitBreaker);
         var validation = new OllamaOptionsValidator().Validate(null, options);
         if (validation.Failed)
         {
@@ -52,9 +57,8 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
 
         _http = httpClient;
         _options = options;
-        _breaker = circuitBreaker;
+        _circuit = circuit;
         _logger = logger ?? NullLogger<OllamaAnalyzer>.Instance;
-        _time = timeProvider ?? TimeProvider.System;
         var endpoint = options.Endpoint!.AbsoluteUri;
         _chatUri = new Uri(new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/"), "api/chat");
     }
@@ -120,9 +124,10 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
             }
         }
 
-        // A half-open circuit admits one trial call: let the first item make it before the others follow.
+        // An open or half-open circuit admits one trial call at most: let the first item make it (or fail fast)
+        // before the others follow.
         var indices = Enumerable.Range(0, requests.Count);
-        if (_breaker.State == CircuitState.HalfOpen)
+        if (_circuit is { CircuitState: not CircuitState.Closed })
         {
             await RunAsync(0);
             indices = indices.Skip(1);
@@ -157,7 +162,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
         string? reason = null;
         for (var attempt = 1; attempt <= AnswerAttempts; attempt++)
         {
-            var reply = await CallWithRetriesAsync(messages, cancellationToken);
+            var reply = await SendAsync(messages, cancellationToken);
             if (reply.Content is null)
             {
                 reason = "answer: the reply is not an Ollama chat response with message.content";
@@ -206,90 +211,47 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
             AnalysisPromptV1.Instruction, "\n", AnalysisPromptV1.DataOpen, "\n", data, "\n", AnalysisPromptV1.DataClose);
     }
 
-    private async Task<ChatReply> CallWithRetriesAsync(List<(string Role, string Content)> messages, CancellationToken cancellationToken)
+    private async Task<ChatReply> SendAsync(List<(string Role, string Content)> messages, CancellationToken cancellationToken)
     {
-        if (!_breaker.TryEnter(out var retryAfter, out var isTrial))
-        {
-            throw new AnalyzerUnavailableException(
-                retryAfter > TimeSpan.Zero
-                    ? $"Ollama circuit is open for another {retryAfter}; retry later."
-                    : "Ollama circuit is half-open and its trial call is in flight; retry later.",
-                null, [], retryAfter);
-        }
-
         var attempts = _options.MaxRetries + 1;
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var outcome = await SendAsync(messages, cancellationToken);
-                if (outcome.Reply is { } reply)
-                {
-                    _breaker.RecordSuccess();
-                    return reply;
-                }
-
-                if (!outcome.Transient || attempt == attempts)
-                {
-                    if (_breaker.RecordFailure(isTrial))
-                    {
-                        OllamaLog.CircuitOpened(_logger, _options.CircuitBreakerDuration, outcome.Error!);
-                    }
-
-                    throw new AnalyzerUnavailableException(
-                        outcome.Transient
-                            ? $"Ollama at {_options.Endpoint} failed {attempts} times: {outcome.Error}"
-                            : $"Ollama at {_options.Endpoint} refused the request: {outcome.Error}",
-                        outcome.Exception);
-                }
-
-                var delay = BackoffDelay(attempt);
-                OllamaLog.TransientFailure(_logger, attempt, attempts, delay, outcome.Error!);
-                await Task.Delay(delay, _time, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            _breaker.RecordAbandoned(isTrial);
-            throw;
-        }
-    }
-
-    private TimeSpan BackoffDelay(int attempt)
-    {
-        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
-        return _options.RetryBaseDelay * Math.Pow(2, attempt - 1) * jitter;
-    }
-
-    private async Task<ChatOutcome> SendAsync(List<(string Role, string Content)> messages, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
         try
         {
             using var content = new ByteArrayContent(BuildChatBody(messages));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _http.PostAsync(_chatUri, content, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            using var response = await _http.PostAsync(_chatUri, content, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return ReadChatReply(body);
             }
 
+            // The handler has already retried a transient status; what reaches here is final.
             var error = $"HTTP {(int)response.StatusCode}: {ErrorText(body)}";
-            var transient = (int)response.StatusCode >= 500
-                || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-            return ChatOutcome.Failed(error, transient, null);
+            throw new AnalyzerUnavailableException(IsTransient(response.StatusCode)
+                ? $"Ollama at {_options.Endpoint} failed {attempts} times: {error}"
+                : $"Ollama at {_options.Endpoint} refused the request: {error}");
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (BrokenCircuitException ex)
         {
-            return ChatOutcome.Failed($"no answer within {_options.RequestTimeout}", transient: true, ex);
+            throw new AnalyzerUnavailableException(
+                ex.RetryAfter is { } retryAfter
+                    ? $"Ollama circuit is open for another {retryAfter}; retry later."
+                    : "Ollama circuit is open or its trial call is in flight; retry later.",
+                ex, [], ex.RetryAfter);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new AnalyzerUnavailableException(
+                $"Ollama at {_options.Endpoint} failed {attempts} times: no answer within {_options.RequestTimeout}", ex);
         }
         catch (HttpRequestException ex)
         {
-            return ChatOutcome.Failed(ex.Message, transient: true, ex);
+            throw new AnalyzerUnavailableException($"Ollama at {_options.Endpoint} failed {attempts} times: {ex.Message}", ex);
         }
     }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     internal byte[] BuildChatBody(List<(string Role, string Content)> messages)
     {
@@ -326,7 +288,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
 
     // A 200 whose body is not an Ollama chat response is treated like an invalid answer (empty content),
     // not as an outage: the server is up, something between it and us garbled the reply.
-    private static ChatOutcome ReadChatReply(string body)
+    private static ChatReply ReadChatReply(string body)
     {
         try
         {
@@ -336,17 +298,17 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
                 || !root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
                 || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
             {
-                return ChatOutcome.Answered(new ChatReply(null, false, null, null));
+                return new ChatReply(null, false, null, null);
             }
 
             var truncated = root.TryGetProperty("done_reason", out var doneReason)
                 && doneReason.ValueKind == JsonValueKind.String
                 && string.Equals(doneReason.GetString(), "length", StringComparison.Ordinal);
-            return ChatOutcome.Answered(new ChatReply(content.GetString(), truncated, Count(root, "prompt_eval_count"), Count(root, "eval_count")));
+            return new ChatReply(content.GetString(), truncated, Count(root, "prompt_eval_count"), Count(root, "eval_count"));
         }
         catch (JsonException)
         {
-            return ChatOutcome.Answered(new ChatReply(null, false, null, null));
+            return new ChatReply(null, false, null, null);
         }
     }
 
@@ -377,11 +339,4 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
         [property: System.Text.Json.Serialization.JsonPropertyName("text")] string Text);
 
     private sealed record ChatReply(string? Content, bool Truncated, int? PromptTokens, int? AnswerTokens);
-
-    private sealed record ChatOutcome(ChatReply? Reply, string? Error, bool Transient, Exception? Exception)
-    {
-        public static ChatOutcome Answered(ChatReply reply) => new(reply, null, false, null);
-
-        public static ChatOutcome Failed(string error, bool transient, Exception? exception) => new(null, error, transient, exception);
-    }
 }

@@ -24,19 +24,19 @@ public sealed class OllamaOptions
     /// <summary>Model tag, e.g. <c>granite3.3:8b</c> or <c>granite3.3:2b</c>; stored with every result.</summary>
     public string Model { get; set; } = "granite3.3:8b";
 
-    /// <summary>Limit for one HTTP request, including generation. A request over the limit counts as a transient failure.</summary>
+    /// <summary>Limit for one HTTP attempt, including generation. An attempt over the limit counts as a transient failure.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>Retries after a transient failure (connection refused, 5xx, timeout); 0 tries once.</summary>
     public int MaxRetries { get; set; } = 2;
 
-    /// <summary>Delay before the first retry; each further retry doubles it (with ±20 % jitter).</summary>
+    /// <summary>Median delay before the first retry; each further retry doubles it (jittered), up to 1.2 times the doubled value.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Consecutive failed calls (after their retries) that open the circuit.</summary>
+    /// <summary>Failed attempts (retries count) with no success among them that open the circuit; at least 2.</summary>
     public int CircuitBreakerFailures { get; set; } = 5;
 
-    /// <summary>How long the circuit stays open before one trial call is let through.</summary>
+    /// <summary>How long the circuit stays open before one trial call is let through (0.5 s to 1 day).</summary>
     public TimeSpan CircuitBreakerDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Sampling temperature; 0 makes answers repeatable.</summary>
@@ -84,9 +84,9 @@ public sealed class OllamaOptionsValidator : IValidateOptions<OllamaOptions>
             failures.Add("Ollama:Model must name a model, e.g. granite3.3:8b.");
         }
 
-        if (options.RequestTimeout <= TimeSpan.Zero || options.RequestTimeout > TimeSpan.FromMinutes(30))
+        if (options.RequestTimeout < TimeSpan.FromMilliseconds(10) || options.RequestTimeout > TimeSpan.FromMinutes(30))
         {
-            failures.Add("Ollama:RequestTimeout must be between 0 and 30 minutes (exclusive of 0).");
+            failures.Add("Ollama:RequestTimeout must be between 10 milliseconds and 30 minutes.");
         }
 
         if (options.MaxRetries is < 0 or > 10)
@@ -99,14 +99,14 @@ public sealed class OllamaOptionsValidator : IValidateOptions<OllamaOptions>
             failures.Add("Ollama:RetryBaseDelay must be between 0 and 1 minute.");
         }
 
-        if (options.CircuitBreakerFailures < 1)
+        if (options.CircuitBreakerFailures < 2)
         {
-            failures.Add("Ollama:CircuitBreakerFailures must be at least 1.");
+            failures.Add("Ollama:CircuitBreakerFailures must be at least 2.");
         }
 
-        if (options.CircuitBreakerDuration <= TimeSpan.Zero)
+        if (options.CircuitBreakerDuration < TimeSpan.FromMilliseconds(500) || options.CircuitBreakerDuration > TimeSpan.FromDays(1))
         {
-            failures.Add("Ollama:CircuitBreakerDuration must be positive.");
+            failures.Add("Ollama:CircuitBreakerDuration must be between 0.5 seconds and 1 day.");
         }
 
         if (double.IsNaN(options.Temperature) || options.Temperature is < 0 or > 2)

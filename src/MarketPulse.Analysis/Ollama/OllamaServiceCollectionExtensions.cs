@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 
 namespace MarketPulse.Analysis.Ollama;
 
@@ -8,9 +10,9 @@ namespace MarketPulse.Analysis.Ollama;
 public static class OllamaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="OllamaOptions"/> (section <c>Ollama</c>, validated at start), one
-    /// <see cref="CircuitBreaker"/> for the Ollama server and <see cref="OllamaAnalyzer"/> as a typed
-    /// <see cref="HttpClient"/>, also resolvable as the keyed <see cref="ITextAnalyzer"/> <c>"ollama"</c>.
+    /// Registers <see cref="OllamaOptions"/> (section <c>Ollama</c>, validated at start) and
+    /// <see cref="OllamaAnalyzer"/> as a typed <see cref="HttpClient"/> behind the standard resilience handler
+    /// (<see cref="OllamaResilience"/>), also resolvable as the keyed <see cref="ITextAnalyzer"/> <c>"ollama"</c>.
     /// Composing it with the embedded analyser is up to the host:
     /// <c>new FallbackAnalyzer(ollama, embedded, options.Fallback)</c>.
     /// </summary>
@@ -19,20 +21,35 @@ public static class OllamaServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<OllamaOptions>().BindConfiguration(OllamaOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OllamaOptions>, OllamaOptionsValidator>();
-        services.AddKeyedSingleton(OllamaAnalyzer.AnalyzerName, (sp, _) =>
-        {
-            var options = sp.GetRequiredService<IOptions<OllamaOptions>>().Value;
-            return new CircuitBreaker(options.CircuitBreakerFailures, options.CircuitBreakerDuration, sp.GetService<TimeProvider>());
-        });
+        services.AddKeyedSingleton(OllamaAnalyzer.AnalyzerName, (_, _) => new CircuitBreakerStateProvider());
 
-        // The analyser enforces its own per-request timeout; the client's would cut retries short.
+        // The resilience handler enforces the timeouts; the client's own would cut retries short.
         services.AddHttpClient<OllamaAnalyzer>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddTypedClient((http, sp) => new OllamaAnalyzer(
                 http,
                 sp.GetRequiredService<IOptions<OllamaOptions>>().Value,
-                sp.GetRequiredKeyedService<CircuitBreaker>(OllamaAnalyzer.AnalyzerName),
-                sp.GetService<ILogger<OllamaAnalyzer>>(),
-                sp.GetService<TimeProvider>()));
+                sp.GetRequiredKeyedService<CircuitBreakerStateProvider>(OllamaAnalyzer.AnalyzerName),
+                sp.GetService<ILogger<OllamaAnalyzer>>()))
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) =>
+            {
+                OllamaOptions options;
+                try
+                {
+                    options = sp.GetRequiredService<IOptions<OllamaOptions>>().Value;
+                }
+                catch (OptionsValidationException)
+                {
+                    // Reported once, by the Ollama options' own start validation; the handler keeps its defaults.
+                    return;
+                }
+
+                OllamaResilience.Configure(
+                    resilience,
+                    options,
+                    sp.GetRequiredKeyedService<CircuitBreakerStateProvider>(OllamaAnalyzer.AnalyzerName),
+                    sp.GetRequiredService<ILogger<OllamaAnalyzer>>());
+            });
         services.AddKeyedTransient<ITextAnalyzer>(OllamaAnalyzer.AnalyzerName, (sp, _) => sp.GetRequiredService<OllamaAnalyzer>());
         return services;
     }

@@ -21,8 +21,8 @@ internal sealed record FakeCall(int Number, JsonElement Body, string ItemText, s
     public JsonElement[] Messages => [.. Body.GetProperty("messages").EnumerateArray()];
 }
 
-/// <summary>What the stand-in answers.</summary>
-internal sealed record FakeReply(int Status, string Body, TimeSpan Delay = default)
+/// <summary>What the stand-in answers, once <see cref="Hold"/> (if any) completes.</summary>
+internal sealed record FakeReply(int Status, string Body, Task? Hold = null)
 {
     public static FakeReply Content(string content, string model = "granite3.3:8b", string doneReason = "stop") =>
         new(200, new JsonObject
@@ -43,7 +43,11 @@ internal sealed record FakeReply(int Status, string Body, TimeSpan Delay = defau
     public static FakeReply Error(int status, string message) =>
         new(status, new JsonObject { ["error"] = message }.ToJsonString());
 
-    public FakeReply After(TimeSpan delay) => this with { Delay = delay };
+    /// <summary>Answers only once <paramref name="signal"/> completes (or not at all if the client gives up first).</summary>
+    public FakeReply Until(Task signal) => this with { Hold = signal };
+
+    /// <summary>Never answers: the client's timeout or cancellation ends the request.</summary>
+    public FakeReply Never() => Until(new TaskCompletionSource().Task);
 }
 
 /// <summary>Valid and invalid answer contents, as the model would write them.</summary>
@@ -172,9 +176,9 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
                 reply = _respond(call);
             }
 
-            if (reply.Delay > TimeSpan.Zero)
+            if (reply.Hold is { } hold)
             {
-                await Task.Delay(reply.Delay, context.RequestAborted);
+                await hold.WaitAsync(context.RequestAborted);
             }
 
             context.Response.StatusCode = reply.Status;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MarketPulse.Analysis.Ollama;
 using MarketPulse.Analysis.Ollama.Prompts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketPulse.Analysis.Tests.Ollama;
 
@@ -9,22 +11,28 @@ public sealed class OllamaAnalyzerTests
     private static readonly AnalysisRequest Headline =
         new("Reliance Industries shares jump 4% after strong quarterly profit; Nifty gains", "news");
 
-    internal static OllamaAnalyzer CreateAnalyzer(Uri endpoint, Action<OllamaOptions>? configure = null, CircuitBreaker? breaker = null)
+    /// <summary>The analyser as the service composes it (typed client behind the resilience handler), with test settings.</summary>
+    internal static OllamaAnalyzer CreateAnalyzer(Uri endpoint, Action<OllamaOptions>? configure = null, TimeProvider? clock = null)
     {
-        var options = new OllamaOptions
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        if (clock is not null)
         {
-            Endpoint = endpoint,
-            Model = "granite3.3:8b",
-            RequestTimeout = TimeSpan.FromSeconds(10),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(10),
-            MaxRetries = 2,
-            CircuitBreakerFailures = 3,
-        };
-        configure?.Invoke(options);
-        return new OllamaAnalyzer(
-            new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
-            options,
-            breaker ?? new CircuitBreaker(options.CircuitBreakerFailures, options.CircuitBreakerDuration));
+            services.AddSingleton(clock);
+        }
+
+        services.AddOllamaAnalyzer();
+        services.Configure<OllamaOptions>(options =>
+        {
+            options.Endpoint = endpoint;
+            options.Model = "granite3.3:8b";
+            options.RequestTimeout = TimeSpan.FromSeconds(10);
+            options.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+            options.MaxRetries = 2;
+            options.CircuitBreakerFailures = 5;
+            configure?.Invoke(options);
+        });
+        return services.BuildServiceProvider().GetRequiredService<OllamaAnalyzer>();
     }
 
     [Fact]
@@ -94,23 +102,28 @@ public sealed class OllamaAnalyzerTests
     [Fact]
     public async Task Batch_keeps_request_order_and_bounds_concurrency()
     {
-        // Each item's label is in its text; early items answer slowest so completion order differs from request order.
+        // Each item's label is in its text. Item 0 is answered only once item 2 has arrived, which with two slots
+        // needs item 1 answered while item 0 is still in flight: completion order differs from request order,
+        // and a client that sent one request at a time would never get item 0 answered.
+        string[] labels = ["Bullish", "Bearish", "Neutral", "Bearish", "Bullish", "Neutral"];
+        var arrived = labels.Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         await using var server = await FakeOllamaServer.StartAsync(call =>
         {
             var label = call.ItemText.Split(' ')[0];
             var index = int.Parse(call.ItemText.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+            arrived[index].TrySetResult();
             var score = label == "Bullish" ? 0.5 : label == "Bearish" ? -0.5 : 0;
-            return FakeReply.Content(Answers.Valid(label, score)).After(TimeSpan.FromMilliseconds(60 - (index * 10)));
+            var reply = FakeReply.Content(Answers.Valid(label, score));
+            return index == 0 ? reply.Until(arrived[2].Task) : reply;
         });
         var analyzer = CreateAnalyzer(server.Endpoint, o => o.MaxConcurrency = 2);
-        string[] labels = ["Bullish", "Bearish", "Neutral", "Bearish", "Bullish", "Neutral"];
 
         var results = await analyzer.AnalyzeAsync(
             labels.Select((l, i) => new AnalysisRequest($"{l} {i}", "twitter")).ToArray(), CancellationToken.None);
 
         Assert.Equal(labels, results.Select(r => r.Label.ToString()));
         Assert.Equal(6, server.Calls.Count);
-        Assert.InRange(server.MaxInFlight, 1, 2);
+        Assert.Equal(2, server.MaxInFlight);
     }
 
     [Fact]
@@ -208,7 +221,7 @@ public sealed class OllamaAnalyzerTests
     public async Task Slow_answer_times_out_and_is_retried()
     {
         await using var server = await FakeOllamaServer.StartAsync(call =>
-            call.Number == 1 ? FakeReply.Content(Answers.Valid()).After(TimeSpan.FromSeconds(30)) : FakeReply.Content(Answers.Valid("Bearish", -0.6)));
+            call.Number == 1 ? FakeReply.Content(Answers.Valid()).Never() : FakeReply.Content(Answers.Valid("Bearish", -0.6)));
         var analyzer = CreateAnalyzer(server.Endpoint, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
 
         var result = Assert.Single(await analyzer.AnalyzeAsync([Headline], CancellationToken.None));
@@ -237,56 +250,40 @@ public sealed class OllamaAnalyzerTests
         var analyzer = CreateAnalyzer(server.Endpoint, o =>
         {
             o.MaxRetries = 1;
-            o.CircuitBreakerFailures = 2;
+            o.CircuitBreakerFailures = 4;
             o.CircuitBreakerDuration = TimeSpan.FromMinutes(5);
         });
 
         for (var i = 0; i < 2; i++)
         {
             var ex = await Assert.ThrowsAsync<AnalyzerUnavailableException>(() => analyzer.AnalyzeAsync([Headline], CancellationToken.None));
-            Assert.Contains("llama runner process has terminated", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("failed 2 times: HTTP 500: llama runner process has terminated", ex.Message, StringComparison.Ordinal);
+            Assert.Null(ex.RetryAfter);
         }
 
         Assert.Equal(4, server.Calls.Count);
 
         var open = await Assert.ThrowsAsync<AnalyzerUnavailableException>(() => analyzer.AnalyzeAsync([Headline, Headline], CancellationToken.None));
-        Assert.NotNull(open.RetryAfter);
+        Assert.InRange(open.RetryAfter.GetValueOrDefault(), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         Assert.Equal(4, server.Calls.Count);
     }
 
     [Fact]
     public async Task Connection_refused_is_retried_then_reported_unavailable_and_opens_the_circuit()
     {
-        var breaker = new CircuitBreaker(1, TimeSpan.FromMinutes(5));
-        var analyzer = CreateAnalyzer(FakeOllamaServer.RefusingEndpoint(), o => o.MaxRetries = 2, breaker);
+        var analyzer = CreateAnalyzer(FakeOllamaServer.RefusingEndpoint(), o =>
+        {
+            o.MaxRetries = 2;
+            o.CircuitBreakerFailures = 3;
+        });
 
         var ex = await Assert.ThrowsAsync<AnalyzerUnavailableException>(() => analyzer.AnalyzeAsync([Headline], CancellationToken.None));
 
         Assert.IsType<HttpRequestException>(ex.InnerException);
         Assert.Contains("failed 3 times", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(CircuitState.Open, breaker.State);
-    }
-
-    [Fact]
-    public async Task Open_circuit_lets_a_trial_through_after_its_duration_and_closes_on_success()
-    {
-        var healthy = false;
-        await using var server = await FakeOllamaServer.StartAsync(_ =>
-            Volatile.Read(ref healthy) ? FakeReply.Content(Answers.Valid()) : FakeReply.Error(500, "out of memory"));
-        var clock = new ManualTimeProvider();
-        var breaker = new CircuitBreaker(1, TimeSpan.FromSeconds(30), clock);
-        var analyzer = CreateAnalyzer(server.Endpoint, o => o.MaxRetries = 0, breaker);
-
-        await Assert.ThrowsAsync<AnalyzerUnavailableException>(() => analyzer.AnalyzeAsync([Headline], CancellationToken.None));
-        Volatile.Write(ref healthy, true);
-        await Assert.ThrowsAsync<AnalyzerUnavailableException>(() => analyzer.AnalyzeAsync([Headline], CancellationToken.None));
-        Assert.Single(server.Calls);
-
-        clock.Advance(TimeSpan.FromSeconds(31));
-        var results = await analyzer.AnalyzeAsync([Headline, Headline, Headline], CancellationToken.None);
-
-        Assert.Equal(3, results.Count);
-        Assert.Equal(CircuitState.Closed, breaker.State);
+        var open = await Assert.ThrowsAsync<AnalyzerUnavailableException>(() => analyzer.AnalyzeAsync([Headline], CancellationToken.None));
+        Assert.NotNull(open.RetryAfter);
+        Assert.Contains("circuit is open", open.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -305,7 +302,7 @@ public sealed class OllamaAnalyzerTests
     [Fact]
     public async Task Caller_cancellation_stops_the_batch()
     {
-        await using var server = await FakeOllamaServer.StartAsync(_ => FakeReply.Content(Answers.Valid()).After(TimeSpan.FromSeconds(30)));
+        await using var server = await FakeOllamaServer.StartAsync(_ => FakeReply.Content(Answers.Valid()).Never());
         var analyzer = CreateAnalyzer(server.Endpoint);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 

@@ -21,8 +21,8 @@ public sealed class OllamaOptionsTests
         { "Model", o => o.Model = " " },
         { "RequestTimeout", o => o.RequestTimeout = TimeSpan.Zero },
         { "MaxRetries", o => o.MaxRetries = -1 },
-        { "CircuitBreakerFailures", o => o.CircuitBreakerFailures = 0 },
-        { "CircuitBreakerDuration", o => o.CircuitBreakerDuration = TimeSpan.Zero },
+        { "CircuitBreakerFailures", o => o.CircuitBreakerFailures = 1 },
+        { "CircuitBreakerDuration", o => o.CircuitBreakerDuration = TimeSpan.FromMilliseconds(100) },
         { "Temperature", o => o.Temperature = double.NaN },
         { "KeepAlive", o => o.KeepAlive = TimeSpan.FromSeconds(-1) },
         { "MaxConcurrency", o => o.MaxConcurrency = 0 },
@@ -77,9 +77,7 @@ public sealed class OllamaOptionsTests
         Assert.Equal("granite3.3:2b", result.Model);
         Assert.Equal("granite3.3:2b", Assert.Single(server.Calls).Model);
         Assert.Equal(FallbackMode.Fallback, host.Services.GetRequiredService<IOptions<OllamaOptions>>().Value.Fallback);
-        Assert.Same(
-            host.Services.GetRequiredKeyedService<CircuitBreaker>("ollama"),
-            host.Services.GetRequiredKeyedService<CircuitBreaker>("ollama"));
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Closed, host.Services.GetRequiredKeyedService<Polly.CircuitBreaker.CircuitBreakerStateProvider>("ollama").CircuitState);
         await host.StopAsync(CancellationToken.None);
     }
 }
