@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace MarketPulse.Messaging;
 
 /// <summary>Kafka settings (section <c>Kafka</c>).</summary>
-public sealed class KafkaOptions
+public sealed class KafkaOptions : IValidatableObject
 {
     public const string Section = "Kafka";
 
@@ -51,6 +51,14 @@ public sealed class KafkaOptions
     public bool UsesMockCluster() => string.IsNullOrWhiteSpace(BootstrapServers);
 
     public IReadOnlyList<TopicOptions> GetTopics() => [Sentiment, Aggregation, Alert, DeadLetter];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (GetTopics().Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != 4)
+        {
+            yield return new ValidationResult("the sentiment, aggregation, alert and dead-letter topics must have four different names.");
+        }
+    }
 }
 
 /// <summary>One topic's name and partition count.</summary>
@@ -63,7 +71,3 @@ public sealed class TopicOptions
     [Range(1, 1000)]
     public int Partitions { get; set; } = 1;
 }
-
-/// <summary>Validates <see cref="KafkaOptions"/> and its topics (source-generated).</summary>
-[OptionsValidator]
-public sealed partial class KafkaOptionsValidator : IValidateOptions<KafkaOptions>;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Messaging;
 
@@ -10,10 +9,8 @@ public static class MessagingServiceCollectionExtensions
     {
         services.AddOptions<KafkaOptions>()
             .BindConfiguration(KafkaOptions.Section)
-            .Validate(o => o.GetTopics().Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() == 4,
-                "Kafka: the sentiment, aggregation, alert and dead-letter topics must have four different names.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddSingleton<KafkaEnvironment>();
         services.AddSingleton<KafkaProducer>();
         return services;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Analysis.Dedup;
 
@@ -13,8 +12,7 @@ public static class DedupServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDedup(this IServiceCollection services)
     {
-        services.AddOptions<DedupOptions>().BindConfiguration(DedupOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DedupOptions>, DedupOptionsValidator>());
+        services.AddOptions<DedupOptions>().BindConfiguration(DedupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NearDuplicateIndex>();
         return services;

@@ -48,10 +48,10 @@ public sealed class NearDuplicateIndex : IDisposable
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _options = options.Value;
-        var errors = DedupOptionsValidator.Errors(_options).ToList();
-        if (errors.Count > 0)
+        var validation = new DataAnnotationValidateOptions<DedupOptions>(null).Validate(null, _options);
+        if (validation.Failed)
         {
-            throw new OptionsValidationException(nameof(DedupOptions), typeof(DedupOptions), errors);
+            throw new OptionsValidationException(nameof(DedupOptions), typeof(DedupOptions), validation.Failures);
         }
 
         _windowMs = (long)_options.Window.TotalMilliseconds;

@@ -7,6 +7,7 @@ using System.Text.Unicode;
 using MarketPulse.Analysis.Ollama.Prompts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -49,7 +50,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        var validation = new OllamaOptionsValidator().Validate(null, options);
+        var validation = new DataAnnotationValidateOptions<OllamaOptions>(null).Validate(null, options);
         if (validation.Failed)
         {
             throw new ArgumentException(validation.FailureMessage, nameof(options));

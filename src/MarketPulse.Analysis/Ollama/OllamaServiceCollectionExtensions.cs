@@ -19,8 +19,7 @@ public static class OllamaServiceCollectionExtensions
     public static IServiceCollection AddOllamaAnalyzer(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<OllamaOptions>().BindConfiguration(OllamaOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OllamaOptions>, OllamaOptionsValidator>();
+        services.AddOptions<OllamaOptions>().BindConfiguration(OllamaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton(OllamaAnalyzer.AnalyzerName, (_, _) => new CircuitBreakerStateProvider());
 
         // The resilience handler enforces the timeouts; the client's own would cut retries short.

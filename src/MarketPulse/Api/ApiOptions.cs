@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace MarketPulse.Api;
 
 /// <summary>Settings of the read API (section <c>Api</c>).</summary>
@@ -12,8 +14,10 @@ public sealed class ApiOptions
     public string? Key { get; set; }
 
     /// <summary>Requests a second one client may make to /api/*.</summary>
+    [Range(1, 1_000_000)]
     public int ClientPermitsPerSecond { get; set; } = 200;
 
     /// <summary>Longest text /api/analyze takes.</summary>
+    [Range(1, 1_000_000)]
     public int MaxTextLength { get; set; } = 20_000;
 }

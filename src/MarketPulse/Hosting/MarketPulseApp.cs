@@ -36,7 +36,19 @@ public static class MarketPulseApp
             builder.Services.AddAnalysisWorker();
         }
 
-        var app = builder.Build();
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
+        }
+        catch (OptionsValidationException e)
+        {
+            // Options read while the host is built (Shutdown, Logging:Database) fail here rather than at start.
+            throw OptionsValidation.ToStartupException(e);
+        }
+
+        OptionsValidation.ValidateAll(app.Services);
+
         app.UseRateLimiter();
         if (target.HasFlag(HostTarget.Ingest))
         {
@@ -67,12 +79,13 @@ public static class MarketPulseApp
         });
         builder.AddDatabaseLogging(component);
 
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Shutdown:Timeout", TimeSpan.FromSeconds(30)));
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<StartupOptions>().BindConfiguration("Database");
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        services.AddOptions<StartupOptions>().BindConfiguration(StartupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddRateLimits();
-        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Databases>();
         services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Parse()));
         services.AddMessaging();
@@ -83,14 +96,19 @@ public static class MarketPulseApp
 
     private static void AddDatabaseLogging(this WebApplicationBuilder builder, string component)
     {
-        if (!builder.Configuration.GetValue("Logging:Database:Enabled", true))
+        builder.Services.AddOptions<DatabaseLogOptions>().BindConfiguration(DatabaseLogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Known before the container is built: it decides whether the sink is a logger provider at all.
+        if (!builder.Configuration.GetValue(DatabaseLogOptions.Section + ":" + nameof(DatabaseLogOptions.Enabled), true))
         {
             return;
         }
 
-        var level = builder.Configuration.GetValue("Logging:Database:MinimumLevel", LogLevel.Information);
-        var retentionDays = builder.Configuration.GetValue("Logging:Database:RetentionDays", 14);
-        builder.Services.AddSingleton(sp => new DatabaseLoggerProvider(sp.GetRequiredService<Databases>().Logs, component, level, retentionDays: retentionDays));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseLogOptions>>().Value;
+            return new DatabaseLoggerProvider(sp.GetRequiredService<Databases>().Logs, component, options.MinimumLevel, retentionDays: options.RetentionDays);
+        });
         builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<DatabaseLoggerProvider>());
     }
 }

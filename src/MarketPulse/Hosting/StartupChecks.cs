@@ -7,13 +7,6 @@ using StackExchange.Redis;
 
 namespace MarketPulse.Hosting;
 
-/// <summary>Settings of the start-up sequence (section <c>Database</c>).</summary>
-public sealed class StartupOptions
-{
-    /// <summary>Apply pending migrations to the three databases at start (the one-machine mode does).</summary>
-    public bool MigrateOnStart { get; set; }
-}
-
 /// <summary>
 /// Runs first: checks that each dependency answers (failing the start with one line that names the
 /// setting), applies migrations when configured, makes the Kafka topics, then lets the log sink write.

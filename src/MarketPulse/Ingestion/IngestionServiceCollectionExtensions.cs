@@ -10,8 +10,7 @@ public static class IngestionServiceCollectionExtensions
     /// <summary>Webhook options and credentials, the grouped raw writer, the outbox publisher, metrics.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp => new RawItemWriter(sp.GetRequiredService<Databases>(), sp.GetRequiredService<OutboxSignal>()));

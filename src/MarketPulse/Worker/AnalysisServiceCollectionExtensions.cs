@@ -16,9 +16,7 @@ public static class AnalysisServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAnalyzers(this IServiceCollection services)
     {
-        services.AddOptions<AnalysisWorkerOptions>().BindConfiguration(AnalysisWorkerOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.Analyzer is null or "" or "embedded" or "ollama", "Analysis:Analyzer must be 'embedded' or 'ollama'.")
-            .ValidateOnStart();
+        services.AddOptions<AnalysisWorkerOptions>().BindConfiguration(AnalysisWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ITextEmbedder>(_ => new MiniLmEmbedder());
         services.AddSingleton(_ => SentimentModel.LoadEmbedded());
         services.AddSingleton(sp => SecurityCatalog.Load(

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
 
@@ -8,6 +9,7 @@ public sealed class AnalysisWorkerOptions
     public const string Section = "Analysis";
 
     /// <summary><c>embedded</c> or <c>ollama</c>; empty means ollama when <c>Ollama:Endpoint</c> is set, else embedded.</summary>
+    [RegularExpression("^(embedded|ollama)?$", ErrorMessage = "must be 'embedded' or 'ollama'.")]
     public string? Analyzer { get; set; }
 
     /// <summary>Most messages taken from Kafka into one batch.</summary>
@@ -34,6 +36,7 @@ public sealed class AnalysisWorkerOptions
 
     /// <summary>Alert rules.</summary>
     [Required]
+    [ValidateObjectMembers]
     public AlertOptions Alerts { get; set; } = new();
 }
 

@@ -8,10 +8,12 @@ namespace MarketPulse.Analysis.Tests.Ollama;
 
 public sealed class OllamaOptionsTests
 {
+    private static readonly DataAnnotationValidateOptions<OllamaOptions> Validator = new(null);
+
     [Fact]
     public void Defaults_are_valid()
     {
-        Assert.True(new OllamaOptionsValidator().Validate(null, new OllamaOptions()).Succeeded);
+        Assert.True(Validator.Validate(null, new OllamaOptions()).Succeeded);
     }
 
     public static TheoryData<string, Action<OllamaOptions>> InvalidSettings => new()
@@ -36,10 +38,10 @@ public sealed class OllamaOptionsTests
         var options = new OllamaOptions();
         breakIt(options);
 
-        var result = new OllamaOptionsValidator().Validate(null, options);
+        var result = Validator.Validate(null, options);
 
         Assert.True(result.Failed);
-        Assert.Contains("Ollama:" + setting, result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains($"members: '{setting}'", Assert.Single(result.Failures), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,7 +54,8 @@ public sealed class OllamaOptionsTests
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(CancellationToken.None));
 
-        Assert.Contains("Ollama:MaxConcurrency", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(typeof(OllamaOptions), ex.OptionsType);
+        Assert.Contains("'MaxConcurrency'", Assert.Single(ex.Failures), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,13 +44,27 @@ public sealed class StartupFailureTests(DatabasesFixture fixture) : IClassFixtur
         Assert.Contains("ConnectionStrings__Raw", line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Invalid_partition_count_names_the_option()
+    [Theory]
+    [InlineData("Kafka__Sentiment__Partitions", "0", "Kafka:Sentiment:Partitions", "between 1 and 1000")]
+    [InlineData("Analysis__Alerts__MinConfidence", "1.5", "Analysis:Alerts:MinConfidence", "between 0 and 1")]
+    [InlineData("Api__ClientPermitsPerSecond", "0", "Api:ClientPermitsPerSecond", "between 1 and 1000000")]
+    [InlineData("Shutdown__Timeout", "00:00:00", "Shutdown:Timeout", "between 00:00:01 and 00:10:00")]
+    public async Task Invalid_setting_stops_the_process_with_one_line_naming_it(string variable, string value, string setting, string reason)
     {
-        var line = await ServeFailsWithOneLineAsync(Environment(("Kafka__Sentiment__Partitions", "0")));
+        var line = await ServeFailsWithOneLineAsync(Environment((variable, value)));
 
-        Assert.StartsWith("marketpulse: invalid configuration:", line, StringComparison.Ordinal);
-        Assert.Contains("Sentiment.Partitions", line, StringComparison.Ordinal);
+        Assert.StartsWith($"marketpulse: {setting}: ", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Several_invalid_settings_still_end_in_one_line_naming_each()
+    {
+        var line = await ServeFailsWithOneLineAsync(Environment(("Api__MaxTextLength", "0"), ("Dedup__Threshold", "2")));
+
+        Assert.StartsWith("marketpulse: ", line, StringComparison.Ordinal);
+        Assert.Contains("Api:MaxTextLength: ", line, StringComparison.Ordinal);
+        Assert.Contains("Dedup:Threshold: ", line, StringComparison.Ordinal);
     }
 
     private List<KeyValuePair<string, string?>> Environment(params (string Key, string? Value)[] overrides)
