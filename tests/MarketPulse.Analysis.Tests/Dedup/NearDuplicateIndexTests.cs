@@ -182,12 +182,7 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         });
 
         // Band keys live until their bucket's end plus the window: at most two windows. Polled, not slept.
-        var remaining = before;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((remaining = await fixture.KeysAsync(_prefix)).Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        var remaining = await Poll.UntilAsync(() => fixture.KeysAsync(_prefix), keys => keys.Count == 0, TimeSpan.FromSeconds(30));
 
         Assert.NotEmpty(before);
         Assert.Empty(remaining);

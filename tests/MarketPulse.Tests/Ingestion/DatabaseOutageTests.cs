@@ -36,7 +36,7 @@ public sealed class DatabaseOutageTests
 
         harness.ClearPools();
         Assert.Empty(await harness.RowsAsync("news", [NewsPayloads.Id(refused)]));
-        await IngestHarness.EventuallyAsync(
+        await Poll.EventuallyAsync(
             async () =>
             {
                 using var response = await harness.PostAsync("news", NewsPayloads.Single(refused));

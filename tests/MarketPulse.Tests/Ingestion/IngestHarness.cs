@@ -172,7 +172,7 @@ internal sealed class IngestHarness : IAsyncDisposable
 
     /// <summary>Polls until the outbox is empty (the publisher acknowledged everything).</summary>
     public async Task OutboxDrainedAsync() =>
-        await EventuallyAsync(() => CountAsync("outbox"), n => n == 0, "outbox drained");
+        await Poll.EventuallyAsync(() => CountAsync("outbox"), n => n == 0, "outbox drained");
 
     /// <summary>The outbox backlog as /health/ready reports it.</summary>
     public async Task<long> HealthBacklogAsync()
@@ -218,27 +218,6 @@ internal sealed class IngestHarness : IAsyncDisposable
         Assert.True(ended.Count == partitions.Count, $"could not read {topic} to its end");
         consumer.Close();
         return messages;
-    }
-
-    /// <summary>Polls <paramref name="probe"/> until <paramref name="done"/> holds; generous, because the machine is shared.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"{what}: not reached in time; last value: {value}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-        }
     }
 
     /// <summary>Checks a published message against the row it was made from.</summary>

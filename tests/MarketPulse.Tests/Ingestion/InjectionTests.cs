@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MarketPulse.Storage;
+using MarketPulse.Testing;
 
 namespace MarketPulse.Tests.Ingestion;
 
@@ -45,7 +46,7 @@ public sealed class InjectionTests(IngestAppFixture fixture) : IClassFixture<Ing
         Assert.True(await harness.RawEqualsAsync(promptRow.Id, prompt.ToJsonString()));
 
         var keys = new[] { sqlRow, promptRow }.ToDictionary(r => $"news:{r.ExternalId}");
-        var published = await IngestHarness.EventuallyAsync(
+        var published = await Poll.EventuallyAsync(
             () => Task.FromResult(harness.ReadTopic(harness.SentimentTopic).Where(p => keys.ContainsKey(p.Key)).ToList()),
             p => p.Count == 2, "both items published");
         Assert.All(published, p => IngestHarness.AssertMessageMatches(keys[p.Key], p.Message));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MarketPulse.Messaging.Broker;
+using MarketPulse.Testing;
 
 namespace MarketPulse.Tests.Ingestion;
 
@@ -25,12 +26,12 @@ public sealed class KafkaOutageTests
 
         answers.AddRange((await harness.PostAcceptedAsync("truedata", Ticks(5))).Accepted.Select(a => ("truedata", a.Id)));
         Assert.Equal(35, answers.Count);
-        await IngestHarness.EventuallyAsync(harness.HealthBacklogAsync, backlog => backlog > 0, "outbox backlog reported by /health/ready");
+        await Poll.EventuallyAsync(harness.HealthBacklogAsync, backlog => backlog > 0, "outbox backlog reported by /health/ready");
         Assert.True(await harness.CountAsync("outbox") > 0, "nothing can have been published while the broker is down");
 
         cluster.SetBrokerUp(1);
         await harness.OutboxDrainedAsync();
-        await IngestHarness.EventuallyAsync(harness.HealthBacklogAsync, backlog => backlog == 0, "backlog back to 0 in /health/ready");
+        await Poll.EventuallyAsync(harness.HealthBacklogAsync, backlog => backlog == 0, "backlog back to 0 in /health/ready");
 
         var published = harness.ReadTopic(harness.SentimentTopic).Concat(harness.ReadTopic(harness.AggregationTopic)).ToList();
         var stored = (await harness.RowsAsync("news", published.Where(p => p.Message.Source == "news").Select(p => p.Message.ExternalId)))

@@ -1,4 +1,5 @@
 using MarketPulse.Ingestion;
+using MarketPulse.Testing;
 using MarketPulse.Tests.Webhooks;
 using MarketPulse.Webhooks;
 
@@ -70,7 +71,7 @@ public sealed class SampleIngestionTests(IngestAppFixture fixture) : IClassFixtu
         var topic = expected.Items[0].Item.Kind == ItemKind.MarketData ? harness.AggregationTopic : harness.SentimentTopic;
         var otherTopic = topic == harness.SentimentTopic ? harness.AggregationTopic : harness.SentimentTopic;
         var keys = created.Select(c => $"{source}:{c.Item.ExternalId}").ToHashSet(StringComparer.Ordinal);
-        var published = await IngestHarness.EventuallyAsync(
+        var published = await Poll.EventuallyAsync(
             () => Task.FromResult(harness.ReadTopic(topic).Where(p => keys.Contains(p.Key)).ToList()),
             p => p.Select(m => m.Key).ToHashSet(StringComparer.Ordinal).SetEquals(keys),
             $"{keys.Count} message(s) of {sample} on {topic}");

@@ -99,11 +99,9 @@ public sealed class WorkerTests
         var workerB = b.Services.GetRequiredService<AnalysisWorker>();
 
         // The group settles with the six partitions split between the two members.
-        var end = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < end && (workerA.AssignedPartitions.Count == 0 || workerB.AssignedPartitions.Count == 0 || workerA.AssignedPartitions.Count + workerB.AssignedPartitions.Count != 6))
-        {
-            await Task.Delay(200);
-        }
+        await Poll.UntilAsync(
+            () => Task.FromResult((A: workerA.AssignedPartitions.Count, B: workerB.AssignedPartitions.Count)),
+            n => n.A > 0 && n.B > 0 && n.A + n.B == 6);
 
         Assert.NotEmpty(workerA.AssignedPartitions);
         Assert.NotEmpty(workerB.AssignedPartitions);
@@ -127,14 +125,18 @@ public sealed class WorkerTests
         await setup.ProduceAsync(items);
 
         var first = await setup.StartAsync(HostTarget.Analyze);
+        var firstWorker = first.Services.GetRequiredService<AnalysisWorker>();
         var started = await setup.WaitForCountAsync("SELECT count(*) FROM analysis_results", 1);
         Assert.True(started >= 1);
         await setup.StopAsync(first);
         var afterStop = await setup.CountAsync("SELECT count(*) FROM analysis_results");
 
+        // Stopped for good, and every message it reported finished (offset stored) has its result stored.
+        Assert.True(firstWorker.ExecuteTask is { IsCompleted: true }, "the first worker's loop still runs after its host stopped");
+        Assert.InRange(firstWorker.Processed, 0, afterStop);
+
         await setup.StartAsync(HostTarget.Analyze);
         Assert.Equal(400, await setup.WaitForCountAsync("SELECT count(*) FROM analysis_results", 400));
-        Assert.True(afterStop < 400, "the first worker should have been stopped before it finished everything");
         Assert.Equal(400, await setup.CountAsync("SELECT coalesce(sum(items), 0) FROM sentiment_minute WHERE symbol = '*'"));
         var results = setup.ReadTopic("Aggregation", 400);
         Assert.Equal(400, results.Select(r => r.Message.Key).Distinct().Count());
