@@ -1,4 +1,5 @@
 using MarketPulse.Storage;
+using MarketPulse.Testing;
 using Npgsql;
 
 namespace MarketPulse.Tests.Foundation;
@@ -70,7 +71,7 @@ public sealed class StartupFailureTests(DatabasesFixture fixture) : IClassFixtur
     private List<KeyValuePair<string, string?>> Environment(params (string Key, string? Value)[] overrides)
     {
         var environment = fixture.Environment().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        environment["Redis__Configuration"] = Testing.TestStack.RedisConfiguration;
+        environment["Redis__Configuration"] = TestStack.RedisConfiguration;
         foreach (var (key, value) in overrides)
         {
             environment[key] = value;

@@ -1,7 +1,7 @@
 using MarketPulse.Storage;
-using MarketPulse.Testing;
+using Xunit;
 
-namespace MarketPulse.Tests.Foundation;
+namespace MarketPulse.Testing;
 
 /// <summary>Migrated databases of one test class, dropped after it.</summary>
 public sealed class DatabasesFixture : IAsyncLifetime

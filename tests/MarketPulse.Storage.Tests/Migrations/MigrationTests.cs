@@ -3,7 +3,7 @@ using MarketPulse.Storage.Migrations;
 using MarketPulse.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace MarketPulse.Tests.Foundation;
+namespace MarketPulse.Storage.Tests.Migrations;
 
 /// <summary>The versioned SQL migrations of the three databases, applied with DbUp.</summary>
 public sealed class MigrationTests(DatabasesFixture fixture) : IClassFixture<DatabasesFixture>

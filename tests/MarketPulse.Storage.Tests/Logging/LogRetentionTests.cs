@@ -3,7 +3,7 @@ using MarketPulse.Hosting;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 
-namespace MarketPulse.Tests.Foundation;
+namespace MarketPulse.Storage.Tests.Logging;
 
 /// <summary>The logs sink drops whole days older than the retention, and keeps the days within it.</summary>
 public sealed class LogRetentionTests

@@ -3,7 +3,7 @@ using MarketPulse.Messaging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace MarketPulse.Tests.Foundation;
+namespace MarketPulse.Messaging.Tests;
 
 public sealed class KafkaConfigTests
 {

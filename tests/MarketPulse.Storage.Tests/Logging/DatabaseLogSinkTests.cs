@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace MarketPulse.Tests.Foundation;
+namespace MarketPulse.Storage.Tests.Logging;
 
 /// <summary>The application's log entries land in its logs database, in the partition of their day.</summary>
 public sealed partial class DatabaseLogSinkTests(DatabasesFixture fixture) : IClassFixture<DatabasesFixture>
