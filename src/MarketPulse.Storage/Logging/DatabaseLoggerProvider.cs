@@ -105,7 +105,7 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
             try
             {
                 await EnsurePartitionsAsync(batch);
-                await CopyAsync(batch);
+                await WriteAsync(batch);
                 return;
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException && attempt < 3 && !_stop.IsCancellationRequested)
@@ -144,14 +144,26 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
             await using var drop = new NpgsqlCommand("SELECT drop_log_partitions_before($1)", connection);
             drop.Parameters.AddWithValue(today.AddDays(-_retentionDays));
             await drop.ExecuteNonQueryAsync(_stop.Token);
+            await using var summary = new NpgsqlCommand("DELETE FROM error_summary WHERE window_start < $1", connection);
+            summary.Parameters.AddWithValue(new DateTimeOffset(today.AddDays(-_retentionDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+            await summary.ExecuteNonQueryAsync(_stop.Token);
         }
 
         _partitionsReadyFor = today;
     }
 
-    private async Task CopyAsync(List<LogRow> batch)
+    /// <summary>The entries and their errors' counts in <c>error_summary</c>, in one transaction.</summary>
+    private async Task WriteAsync(List<LogRow> batch)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(_stop.Token);
+        await using var transaction = await connection.BeginTransactionAsync(_stop.Token);
+        await CopyAsync(connection, batch);
+        await SummariseErrorsAsync(connection, batch);
+        await transaction.CommitAsync(_stop.Token);
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, List<LogRow> batch)
+    {
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY logs (ts, level, component, host, category, event_id, event_name, message, exception, properties) FROM STDIN (FORMAT BINARY)",
             _stop.Token);
@@ -180,10 +192,58 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
         await importer.CompleteAsync(_stop.Token);
     }
 
+    /// <summary>
+    /// One upsert per batch that holds errors: counts per hour and key are added, first and last seen widened,
+    /// and the first sample of a window kept. Batches without errors cost nothing more.
+    /// </summary>
+    private async Task SummariseErrorsAsync(NpgsqlConnection connection, List<LogRow> batch)
+    {
+        var groups = batch.Where(r => r.IsError)
+            .GroupBy(r => (Window: Hour(r.Timestamp), Category: ErrorFingerprint.Category(r.ExceptionType, r.Category), r.EventId,
+                ExceptionType: r.ExceptionType ?? string.Empty, Fingerprint: ErrorFingerprint.Of(r.Template, r.Message)))
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO error_summary AS s (window_start, component, category, event_id, exception_type, fingerprint, level, logger,
+                                            count, first_seen, last_seen, sample_message, sample_exception)
+            SELECT w, $1, c, e, x, f, l, g, n, fs, ls, m, ex
+            FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+                        $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[]) AS t(w, c, e, x, f, l, g, n, fs, ls, m, ex)
+            ON CONFLICT (window_start, component, category, event_id, exception_type, fingerprint) DO UPDATE
+            SET count = s.count + EXCLUDED.count,
+                first_seen = least(s.first_seen, EXCLUDED.first_seen),
+                last_seen = greatest(s.last_seen, EXCLUDED.last_seen),
+                level = CASE WHEN EXCLUDED.level = 'FATAL' THEN 'FATAL' ELSE s.level END
+            """, connection);
+        command.Parameters.AddWithValue(_component);
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.Window).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.Category).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.EventId).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.ExceptionType).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.Fingerprint).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Any(r => r.Level == "FATAL") ? "FATAL" : "ERROR").ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.First().Category).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => (long)g.Count()).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Min(r => r.Timestamp)).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Max(r => r.Timestamp)).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.First().Message).ToArray());
+        command.Parameters.Add(new NpgsqlParameter { Value = groups.Select(g => g.First().Exception).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(_stop.Token);
+    }
+
+    private static DateTimeOffset Hour(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero);
+
     private Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value) =>
         value is null ? importer.WriteNullAsync(_stop.Token) : importer.WriteAsync(value, NpgsqlDbType.Text, _stop.Token);
 
-    private sealed record LogRow(DateTimeOffset Timestamp, string Level, string Category, int EventId, string? EventName, string Message, string? Exception, string? Properties);
+    private sealed record LogRow(
+        DateTimeOffset Timestamp, string Level, bool IsError, string Category, int EventId, string? EventName, string Message,
+        string? Template, string? ExceptionType, string? Exception, string? Properties);
 
     private sealed class DatabaseLogger(DatabaseLoggerProvider provider, string category) : ILogger
     {
@@ -201,27 +261,35 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
             }
 
             string? properties = null;
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs && pairs.Count > 1)
+            string? template = null;
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
             {
                 var dict = new Dictionary<string, string?>(pairs.Count, StringComparer.Ordinal);
                 foreach (var (key, value) in pairs)
                 {
-                    if (key != "{OriginalFormat}")
+                    if (key == "{OriginalFormat}")
+                    {
+                        template = value as string;
+                    }
+                    else
                     {
                         dict[key] = Convert.ToString(value, CultureInfo.InvariantCulture);
                     }
                 }
 
-                properties = JsonSerializer.Serialize(dict);
+                properties = dict.Count > 0 ? JsonSerializer.Serialize(dict) : null;
             }
 
             provider.Enqueue(new LogRow(
                 DateTimeOffset.UtcNow,
-                logLevel.ToString(),
+                LogLevels.Name(logLevel),
+                LogLevels.IsError(logLevel),
                 category,
                 eventId.Id,
                 eventId.Name,
                 formatter(state, exception).Replace('\0', '\uFFFD'),
+                template,
+                exception?.GetType().FullName,
                 exception?.ToString(),
                 properties));
         }

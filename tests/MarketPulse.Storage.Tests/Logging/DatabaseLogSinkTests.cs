@@ -27,7 +27,7 @@ public sealed partial class DatabaseLogSinkTests(DatabasesFixture fixture) : ICl
 
         Assert.NotNull(row);
         Assert.Equal("all", row.Component);
-        Assert.Equal("Information", row.Level);
+        Assert.Equal("INFO", row.Level);
         Assert.Equal("MarketPulse.Hosting.StartupChecks", row.Category);
         Assert.Equal("DependenciesReady", row.EventName);
         Assert.Contains(TestKafka.BootstrapServers, row.Message, StringComparison.Ordinal);
