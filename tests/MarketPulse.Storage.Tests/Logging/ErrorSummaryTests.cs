@@ -4,7 +4,7 @@ using MarketPulse.Testing;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace MarketPulse.Tests.Foundation;
+namespace MarketPulse.Storage.Tests.Logging;
 
 /// <summary>Errors logged by a component are counted in the logs database's error_summary, per kind of error.</summary>
 public sealed partial class ErrorSummaryTests(DatabasesFixture fixture) : IClassFixture<DatabasesFixture>
