@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MarketPulse.Messaging.Broker;
+using MarketPulse.DevBroker;
 
 namespace MarketPulse.Tests.Ingestion;
 
