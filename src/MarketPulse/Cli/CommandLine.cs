@@ -24,8 +24,5 @@ public static class CommandLine
         AnalyzeCommand.Create(configuration),
         ReplayCommand.Create(configuration),
         HealthcheckCommand.Create(configuration),
-        ModelCommands.CreateTrain(),
-        ModelCommands.CreateEval(),
-        BenchCommand.Create(configuration),
     };
 }

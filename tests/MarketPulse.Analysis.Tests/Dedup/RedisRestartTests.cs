@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using MarketPulse.Analysis.Dedup;
+using MarketPulse.Tools.Benchmarks;
 using StackExchange.Redis;
 
 namespace MarketPulse.Analysis.Tests.Dedup;

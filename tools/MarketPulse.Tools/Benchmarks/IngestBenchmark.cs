@@ -14,7 +14,7 @@ using MarketPulse.Webhooks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace MarketPulse.Benchmarks;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// <c>marketpulse bench ingest [--seconds 60] [--concurrency 32] [--batch 10] [--warmup 15]</c>: hosts the ingest role

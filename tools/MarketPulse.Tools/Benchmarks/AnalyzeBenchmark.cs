@@ -11,7 +11,7 @@ using MarketPulse.Storage;
 using MarketPulse.Webhooks;
 using Npgsql;
 
-namespace MarketPulse.Benchmarks;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// <c>marketpulse bench analyze [--seconds 30] [--rate 100] [--burst 3000]</c>: hosts every role in this process

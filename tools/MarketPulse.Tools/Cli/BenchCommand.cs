@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MarketPulse.Benchmarks;
+using MarketPulse.Tools.Benchmarks;
 
-namespace MarketPulse.Cli;
+namespace MarketPulse.Tools.Cli;
 
 /// <summary><c>marketpulse bench &lt;name&gt; [options]</c>: measures one part of the pipeline on this machine.</summary>
 internal static class BenchCommand

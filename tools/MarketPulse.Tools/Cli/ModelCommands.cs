@@ -1,8 +1,10 @@
 using System.CommandLine;
 using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Sentiment;
+using MarketPulse.Cli;
+using MarketPulse.Tools.Training;
 
-namespace MarketPulse.Cli;
+namespace MarketPulse.Tools.Cli;
 
 /// <summary><c>train</c> and <c>eval</c> of the embedded sentiment model.</summary>
 internal static class ModelCommands

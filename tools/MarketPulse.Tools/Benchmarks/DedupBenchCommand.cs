@@ -4,7 +4,7 @@ using MarketPulse.Cli;
 using MarketPulse.Hosting;
 using StackExchange.Redis;
 
-namespace MarketPulse.Benchmarks;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// <c>marketpulse bench dedup [--vectors 1000000] [--queries 10000]</c>: the near-duplicate index against the
