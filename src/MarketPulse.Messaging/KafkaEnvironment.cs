@@ -1,28 +1,29 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using MarketPulse.Messaging.Broker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Messaging;
 
 /// <summary>
-/// The Kafka this process talks to: the configured cluster, or an in-process mock cluster when
-/// <see cref="KafkaOptions.BootstrapServers"/> is empty. Builds client configurations and makes topics.
+/// The Kafka this process talks to: the configured cluster, or an in-process broker when
+/// <see cref="KafkaOptions.BootstrapServers"/> is empty (registered by MarketPulse.DevBroker's
+/// <c>AddDevelopmentBroker()</c>). Builds client configurations and makes topics.
 /// </summary>
 public sealed class KafkaEnvironment : IDisposable
 {
     private readonly KafkaOptions _options;
     private readonly ILogger<KafkaEnvironment> _logger;
-    private readonly MockKafkaCluster? _mock;
+    private readonly IInProcessBroker? _mock;
 
-    public KafkaEnvironment(IOptions<KafkaOptions> options, ILogger<KafkaEnvironment> logger)
+    public KafkaEnvironment(IOptions<KafkaOptions> options, ILogger<KafkaEnvironment> logger, Func<IInProcessBroker>? startInProcessBroker = null)
     {
         _options = options.Value;
         _logger = logger;
         if (_options.UsesMockCluster())
         {
-            _mock = new MockKafkaCluster();
+            _mock = startInProcessBroker?.Invoke()
+                ?? throw new InvalidOperationException("Kafka:BootstrapServers is empty and this process has no development broker: set Kafka__BootstrapServers.");
             BootstrapServers = _mock.BootstrapServers;
             MessagingLog.MockClusterStarted(_logger, BootstrapServers);
         }

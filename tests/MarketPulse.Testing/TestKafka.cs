@@ -1,5 +1,5 @@
 using MarketPulse.Messaging;
-using MarketPulse.Messaging.Broker;
+using MarketPulse.DevBroker;
 
 namespace MarketPulse.Testing;
 

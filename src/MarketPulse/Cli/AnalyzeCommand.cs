@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Ollama;
@@ -20,10 +21,16 @@ internal static class AnalyzeCommand
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
+        var command = new Command("analyze", "analyse JSON lines {\"id\",\"text\"} from stdin, one JSON result per line on stdout");
+        command.SetAction((_, cancellationToken) => RunAsync(configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] configuration, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddFilter((_, level) => level >= LogLevel.Warning);
         builder.Services.AddAnalyzers();

@@ -1,5 +1,6 @@
 using MarketPulse.Messaging;
-using MarketPulse.Messaging.Broker;
+using System.CommandLine;
+using MarketPulse.DevBroker;
 
 namespace MarketPulse.Cli;
 
@@ -9,10 +10,17 @@ namespace MarketPulse.Cli;
 /// </summary>
 internal static class BrokerCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args, "address-file");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
+        var addressFile = new Option<string?>("--address-file") { Description = "also write the broker's address to this file" };
+        var command = new Command("broker", "host the in-memory Kafka-protocol development broker and print its address") { addressFile };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(addressFile), configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? addressFile, string[] configuration, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration, ContentRootPath = AppContext.BaseDirectory });
         var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
 
         using var cluster = new MockKafkaCluster();
@@ -21,7 +29,7 @@ internal static class BrokerCommand
             cluster.CreateTopic(topic.Name, topic.Partitions);
         }
 
-        if (options.Get("address-file") is { } file)
+        if (addressFile is { } file)
         {
             await File.WriteAllTextAsync(file, cluster.BootstrapServers + Environment.NewLine, cancellationToken);
         }

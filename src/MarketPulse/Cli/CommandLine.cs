@@ -1,5 +1,4 @@
-using MarketPulse.Storage;
-using Microsoft.Extensions.Options;
+using System.CommandLine;
 
 namespace MarketPulse.Cli;
 
@@ -10,86 +9,20 @@ namespace MarketPulse.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly Dictionary<string, (string Summary, Func<string[], CancellationToken, Task<int>> Run)> Commands = new(StringComparer.Ordinal)
+    public const string SettingsHelp =
+        "Settings come from appsettings.json, environment variables (ConnectionStrings__Raw, Kafka__BootstrapServers, ...) " +
+        "and --Section:Key=value arguments. See README.md.";
+
+    public static Task<int> RunAsync(string[] args) => CommandRunner.RunAsync(Build, args, defaultCommand: "serve");
+
+    public static RootCommand Build(string[] configuration) => new("MarketPulse: market-sentiment pipeline. " + SettingsHelp)
     {
-        ["serve"] = ("run the service: --target all|ingest|analyze (default all)", ServeCommand.RunAsync),
-        ["migrate"] = ("apply pending SQL migrations to the raw, analytics and logs databases", MigrateCommand.RunAsync),
-        ["broker"] = ("host the in-memory Kafka-protocol development broker and print its address", BrokerCommand.RunAsync),
-        ["sign"] = ("print the headers that sign a webhook body: --source NAME --file BODY.json (- for stdin)", SignCommand.RunAsync),
-        ["analyze"] = ("analyse JSON lines {\"id\",\"text\"} from stdin, one JSON result per line on stdout", AnalyzeCommand.RunAsync),
-        ["train"] = ("train the embedded sentiment model: --data train.csv [--out FILE] [--seed N]", ModelCommands.TrainAsync),
-        ["eval"] = ("evaluate the sentiment model: --data CSV(text,label) [--model FILE]", ModelCommands.EvalAsync),
-        ["replay"] = ("queue unanalysed raw items again, or --from T --to T [--reanalyze] a time range", ReplayCommand.RunAsync),
-        ["bench"] = ("measure a part of the pipeline on this machine: bench ingest|dedup|analyze (see bench with no name)", BenchCommand.RunAsync),
+        ServeCommand.Create(configuration),
+        MigrateCommand.Create(configuration),
+        BrokerCommand.Create(configuration),
+        SignCommand.Create(configuration),
+        AnalyzeCommand.Create(configuration),
+        ReplayCommand.Create(configuration),
+        HealthcheckCommand.Create(configuration),
     };
-
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var (name, rest) = args.Length == 0 || args[0].StartsWith('-') ? ("serve", args) : (args[0], args[1..]);
-        if (name is "help" or "--help" or "-h")
-        {
-            PrintUsage(Console.Out);
-            return 0;
-        }
-
-        if (!Commands.TryGetValue(name, out var command))
-        {
-            await Console.Error.WriteLineAsync($"marketpulse: unknown command '{name}'.");
-            PrintUsage(Console.Error);
-            return 2;
-        }
-
-        using var cancel = new CancellationTokenSource();
-        try
-        {
-            return await command.Run(rest, cancel.Token);
-        }
-        catch (StartupException e)
-        {
-            await Console.Error.WriteLineAsync($"marketpulse: {e.Message}");
-            return 1;
-        }
-        catch (OptionsValidationException e)
-        {
-            await Console.Error.WriteLineAsync($"marketpulse: invalid configuration: {string.Join(" ", e.Failures)}");
-            return 1;
-        }
-        catch (UsageException e)
-        {
-            await Console.Error.WriteLineAsync($"marketpulse {name}: {e.Message}");
-            return 2;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Anything else is a defect or an environment problem: one line, the details on request.
-            await Console.Error.WriteLineAsync($"marketpulse {name}: {e.GetType().Name}: {e.Message}");
-            if (Environment.GetEnvironmentVariable("MARKETPULSE_DEBUG") is { Length: > 0 })
-            {
-                await Console.Error.WriteLineAsync(e.ToString());
-            }
-            else
-            {
-                await Console.Error.WriteLineAsync("(set MARKETPULSE_DEBUG=1 for the stack trace)");
-            }
-
-            return 1;
-        }
-    }
-
-    private static void PrintUsage(TextWriter writer)
-    {
-        writer.WriteLine("usage: marketpulse <command> [options]");
-        writer.WriteLine();
-        foreach (var (name, (summary, _)) in Commands)
-        {
-            writer.WriteLine($"  {name,-10} {summary}");
-        }
-
-        writer.WriteLine();
-        writer.WriteLine("Settings come from appsettings.json, environment variables (ConnectionStrings__Raw, Kafka__BootstrapServers, ...)");
-        writer.WriteLine("and --Section:Key=value arguments. See README.md.");
-    }
 }
-
-/// <summary>A mistake in the command line: printed without a stack trace, exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MarketPulse.Storage;
 using MarketPulse.Storage.Migrations;
 
@@ -5,10 +6,16 @@ namespace MarketPulse.Cli;
 
 internal static class MigrateCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
+        var command = new Command("migrate", "apply pending SQL migrations to the raw, analytics and logs databases");
+        command.SetAction((_, cancellationToken) => RunAsync(configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] configuration, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration, ContentRootPath = AppContext.BaseDirectory });
         using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var logger = loggers.CreateLogger("migrate");
         foreach (var kind in Enum.GetValues<DatabaseKind>())

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using MarketPulse.Ingestion;
 using MarketPulse.Messaging;
@@ -20,18 +21,26 @@ internal static class ReplayCommand
 {
     private const int Chunk = 5000;
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args, "from", "to", "reanalyze");
-        var from = Time(options.Get("from"), DateTimeOffset.MinValue, "from");
-        var to = Time(options.Get("to"), DateTimeOffset.MaxValue, "to");
-        var reanalyze = options.Has("reanalyze");
-        if (reanalyze && (options.Get("from") is null || options.Get("to") is null))
+        var from = new Option<string?>("--from") { Description = "start of the range of received times (ISO 8601)", HelpName = "T" };
+        var to = new Option<string?>("--to") { Description = "end of the range of received times (ISO 8601)", HelpName = "T" };
+        var reanalyze = new Option<bool>("--reanalyze") { Description = "analyse the range again even where a result exists (needs --from and --to)" };
+        var command = new Command("replay", "queue unanalysed raw items again, or --from T --to T [--reanalyze] a time range") { from, to, reanalyze };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(from), parse.GetValue(to), parse.GetValue(reanalyze), configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? fromText, string? toText, bool reanalyze, string[] configuration, CancellationToken cancellationToken)
+    {
+        var from = Time(fromText, DateTimeOffset.MinValue, "from");
+        var to = Time(toText, DateTimeOffset.MaxValue, "to");
+        if (reanalyze && (fromText is null || toText is null))
         {
             throw new UsageException("--reanalyze needs a range: --from and --to (ISO 8601 times).");
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<Databases>();
         await using var provider = builder.Services.BuildServiceProvider();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MarketPulse.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -6,16 +7,23 @@ namespace MarketPulse.Cli;
 
 internal static class ServeCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args, "target", "urls");
-        var targetName = options.Get("target") ?? "all";
+        var target = new Option<string>("--target") { Description = "the roles to run", HelpName = "all|ingest|analyze", DefaultValueFactory = _ => "all" };
+        var urls = new Option<string?>("--urls") { Description = "the addresses to listen on, e.g. http://127.0.0.1:8080 (setting Urls)" };
+        var command = new Command("serve", "run the service: --target all|ingest|analyze (default all)") { target, urls };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(target)!, parse.GetValue(urls), configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string targetName, string? urls, string[] configuration, CancellationToken cancellationToken)
+    {
         if (!HostTargets.TryParse(targetName, out var target))
         {
             throw new UsageException($"--target takes all, ingest or analyze, not '{targetName}'.");
         }
 
-        var configArgs = options.Get("urls") is { } urls ? [.. options.ConfigurationArgs, $"--Urls={urls}"] : options.ConfigurationArgs;
+        var configArgs = urls is not null ? [.. configuration, $"--Urls={urls}"] : configuration;
         await using var app = MarketPulseApp.Build(target, configArgs);
         await app.StartAsync(cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MarketPulse.Webhooks;
 
 namespace MarketPulse.Cli;
@@ -8,17 +9,23 @@ namespace MarketPulse.Cli;
 /// </summary>
 internal static class SignCommand
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args, "source", "file");
-        var source = options.Required("source");
-        var file = options.Required("file");
+        var source = new Option<string>("--source") { Description = "the webhook source: " + string.Join(", ", SourceNormalizers.All.Keys), Required = true };
+        var file = new Option<string>("--file") { Description = "the body to sign (- for standard input)", HelpName = "BODY.json", Required = true };
+        var command = new Command("sign", "print the headers that sign a webhook body: --source NAME --file BODY.json (- for stdin)") { source, file };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(source)!, parse.GetValue(file)!, configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string source, string file, string[] configuration, CancellationToken cancellationToken)
+    {
         if (SourceNormalizers.Find(source) is null)
         {
             throw new UsageException($"unknown source '{source}'; known: {string.Join(", ", SourceNormalizers.All.Keys)}.");
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = options.ConfigurationArgs, ContentRootPath = AppContext.BaseDirectory });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration, ContentRootPath = AppContext.BaseDirectory });
         var webhooks = builder.Configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
         var secret = webhooks.For(source).Secret;
         if (string.IsNullOrEmpty(secret))

@@ -1,4 +1,5 @@
 using MarketPulse.Api;
+using MarketPulse.DevBroker;
 using MarketPulse.Health;
 using MarketPulse.Worker;
 using Prometheus;
@@ -89,6 +90,7 @@ public static class MarketPulseApp
         services.AddSingleton<Databases>();
         services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Parse()));
         services.AddMessaging();
+        services.AddDevelopmentBroker();
         services.AddHostedService<StartupChecks>();
         services.AddMarketPulseHealth();
         return builder;

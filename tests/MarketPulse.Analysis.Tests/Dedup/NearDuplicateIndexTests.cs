@@ -1,5 +1,6 @@
 using MarketPulse.Analysis.Dedup;
 using MarketPulse.Testing;
+using MarketPulse.Tools.Benchmarks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

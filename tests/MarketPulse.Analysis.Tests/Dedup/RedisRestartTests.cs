@@ -1,6 +1,7 @@
 using System.Net;
 using MarketPulse.Analysis.Dedup;
 using MarketPulse.Testing;
+using MarketPulse.Tools.Benchmarks;
 using StackExchange.Redis;
 
 namespace MarketPulse.Analysis.Tests.Dedup;

@@ -2,6 +2,7 @@ using MarketPulse.Analysis.Entities;
 using MarketPulse.Analysis.Ollama;
 using MarketPulse.Analysis.Sentiment;
 using MarketPulse.Analysis.Tests.Sentiment;
+using MarketPulse.Testing;
 
 namespace MarketPulse.Analysis.Tests.Ollama;
 

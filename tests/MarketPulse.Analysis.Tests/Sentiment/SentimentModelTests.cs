@@ -1,6 +1,7 @@
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Sentiment;
+using MarketPulse.Testing;
 
 namespace MarketPulse.Analysis.Tests.Sentiment;
 

@@ -4,7 +4,7 @@ using MarketPulse.Testing;
 
 namespace MarketPulse.Tests.Foundation;
 
-/// <summary>The <c>migrate</c> and <c>broker</c> commands and the usage errors of the real CLI.</summary>
+/// <summary>The <c>migrate</c>, <c>broker</c>, <c>serve</c> and <c>healthcheck</c> commands, the help and the usage errors of the real CLI.</summary>
 [Collection(ChildProcessCollection.Name)]
 public sealed class CliTests
 {
@@ -119,6 +119,12 @@ public sealed class CliTests
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         }
 
+        var address = health[marker.Length..^"/health/ready".Length];
+        using (var healthcheck = await MarketPulseProcess.RunAsync(["healthcheck", "--url", address], []))
+        {
+            Assert.True(await healthcheck.WaitForExitAsync() == 0, healthcheck.Describe());
+        }
+
         Assert.Equal(1L, await databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM pg_class WHERE relname = 'raw_items'"));
         await serve.InterruptAsync();
         Assert.True(await serve.WaitForExitAsync() == 0, serve.Describe());
@@ -126,14 +132,69 @@ public sealed class CliTests
     }
 
     [Fact]
-    public async Task Unknown_command_exits_2_with_usage_on_standard_error()
+    public async Task Unknown_command_exits_2_with_a_pointer_to_help_on_standard_error()
     {
         using var process = await MarketPulseProcess.RunAsync(["frobnicate"], []);
 
         Assert.True(await process.WaitForExitAsync() == 2, process.Describe());
-        Assert.Equal("marketpulse: unknown command 'frobnicate'.", process.StandardError[0]);
-        Assert.Contains(process.StandardError, l => l.StartsWith("usage: marketpulse", StringComparison.Ordinal));
-        Assert.Contains(process.StandardError, l => l.TrimStart().StartsWith("migrate", StringComparison.Ordinal));
+        Assert.Equal(["marketpulse: unknown command 'frobnicate'.", "Run 'marketpulse --help' for usage."], process.StandardError.Where(l => l.Length > 0));
         Assert.DoesNotContain(process.StandardOutput, l => l.Length > 0);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_service_command_with_one_line_each_and_no_tools()
+    {
+        using var process = await MarketPulseProcess.RunAsync(["--help"], []);
+
+        Assert.True(await process.WaitForExitAsync() == 0, process.Describe());
+        var commands = process.StandardOutput.SkipWhile(l => l != "Commands:").Skip(1).TakeWhile(l => l.Length > 0)
+            .Select(l => l.Trim().Split(' ')[0]);
+        Assert.Equal(["serve", "migrate", "broker", "sign", "analyze", "replay", "healthcheck"], commands);
+    }
+
+    [Theory]
+    [InlineData("serve", "--target")]
+    [InlineData("replay", "--reanalyze")]
+    [InlineData("sign", "--source")]
+    [InlineData("broker", "--address-file")]
+    [InlineData("healthcheck", "--url")]
+    public async Task Each_command_has_help_with_its_options(string command, string option)
+    {
+        using var process = await MarketPulseProcess.RunAsync([command, "--help"], []);
+
+        Assert.True(await process.WaitForExitAsync() == 0, process.Describe());
+        Assert.Contains(process.StandardOutput, l => l.Trim() == $"marketpulse {command} [options]");
+        Assert.Contains(process.StandardOutput, l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new[] { "sign", "--source", "news" }, "marketpulse sign: Option '--file' is required.")]
+    [InlineData(new[] { "serve", "--target", "everything" }, "marketpulse serve: --target takes all, ingest or analyze, not 'everything'.")]
+    [InlineData(new[] { "migrate", "--force" }, "marketpulse migrate: Unrecognized command or argument '--force'.")]
+    [InlineData(new[] { "healthcheck", "--timeout", "0" }, "marketpulse healthcheck: --timeout takes a whole number from 1 to 300, not '0'.")]
+    public async Task Bad_arguments_exit_2_with_one_clear_line_and_no_stack_trace(string[] args, string error)
+    {
+        using var process = await MarketPulseProcess.RunAsync(args, []);
+
+        Assert.True(await process.WaitForExitAsync() == 2, process.Describe());
+        Assert.Equal(error, process.StandardError[0]);
+        Assert.DoesNotContain(process.StandardError, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Healthcheck_of_an_address_where_nothing_listens_exits_1_naming_it()
+    {
+        // A port just released by a listener: nothing answers there.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        // The address comes from the configured Urls; a --Section:Key=value argument is configuration, not a usage error.
+        using var process = await MarketPulseProcess.RunAsync(["healthcheck", "--Logging:LogLevel:Default=Warning"], [new("Urls", $"http://+:{port}")]);
+
+        Assert.True(await process.WaitForExitAsync() == 1, process.Describe());
+        var line = Assert.Single(process.StandardError, l => l.Length > 0);
+        Assert.StartsWith($"marketpulse healthcheck: not ready: cannot reach http://127.0.0.1:{port}/health/ready", line, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using MarketPulse.Hosting;
 using MarketPulse.Ingestion;
-using MarketPulse.Messaging.Broker;
+using MarketPulse.DevBroker;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 using MarketPulse.Webhooks;

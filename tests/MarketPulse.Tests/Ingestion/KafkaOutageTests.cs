@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MarketPulse.Messaging.Broker;
+using MarketPulse.DevBroker;
 using MarketPulse.Testing;
 
 namespace MarketPulse.Tests.Ingestion;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -13,7 +14,7 @@ using MarketPulse.Webhooks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace MarketPulse.Benchmarks;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// <c>marketpulse bench ingest [--seconds 60] [--concurrency 32] [--batch 10] [--warmup 15]</c>: hosts the ingest role
@@ -29,13 +30,20 @@ internal static class IngestBenchmark
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(120);
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args, "seconds", "concurrency", "batch", "warmup");
-        var seconds = options.GetInt("seconds", 60, 5, 3600);
-        var concurrency = options.GetInt("concurrency", 32, 1, 1024);
-        var batch = options.GetInt("batch", 10, 1, Limits.MaxBatchItems);
-        var warmUpSeconds = options.GetInt("warmup", 15, 0, 600);
+        var seconds = CommandOptions.WholeNumber("--seconds", "seconds of measured load", 60, 5, 3600);
+        var concurrency = CommandOptions.WholeNumber("--concurrency", "requests in flight", 32, 1, 1024);
+        var batch = CommandOptions.WholeNumber("--batch", "items per request", 10, 1, Limits.MaxBatchItems);
+        var warmUp = CommandOptions.WholeNumber("--warmup", "seconds of load before the measurement, not in the figures", 15, 0, 600);
+        var command = new Command("ingest", "signed webhooks of all sources over HTTP into the raw database, outbox to Kafka") { seconds, concurrency, batch, warmUp };
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(parse.GetValue(seconds), parse.GetValue(concurrency), parse.GetValue(batch), parse.GetValue(warmUp), configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int seconds, int concurrency, int batch, int warmUpSeconds, string[] configuration, CancellationToken cancellationToken)
+    {
         var runStart = DateTimeOffset.UtcNow;
         var runId = $"bench-{runStart:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var secrets = SourceNormalizers.All.Keys.ToDictionary(s => s, _ => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), StringComparer.Ordinal);
@@ -45,7 +53,7 @@ internal static class IngestBenchmark
         Console.WriteLine($"MarketPulse ingest benchmark {runId}: {seconds} s, concurrency {concurrency}, {batch} item(s) per request, sources mixed");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
-        await using var app = BuildApp(HostTarget.Ingest, options.ConfigurationArgs, secrets);
+        await using var app = BuildApp(HostTarget.Ingest, configuration, secrets);
         await app.StartAsync(cancellationToken);
         await using var noop = BuildNoOpApp();
         await noop.StartAsync(cancellationToken);

@@ -1,4 +1,4 @@
-namespace MarketPulse.Analysis.Sentiment;
+namespace MarketPulse.Tools.Training;
 
 /// <summary>
 /// Limited-memory BFGS with a backtracking (Armijo) line search, for smooth convex objectives such as

@@ -1,4 +1,4 @@
-namespace MarketPulse.Analysis.Dedup;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>Random unit vectors and planted near copies at a chosen cosine, for tests and the benchmark.</summary>
 public static class SyntheticVectors

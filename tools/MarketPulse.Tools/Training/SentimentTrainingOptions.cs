@@ -1,4 +1,4 @@
-namespace MarketPulse.Analysis.Sentiment;
+namespace MarketPulse.Tools.Training;
 
 /// <summary>Hyper-parameters of <see cref="SentimentTraining"/>. The defaults are the ones the shipped model was trained with.</summary>
 public sealed record SentimentTrainingOptions

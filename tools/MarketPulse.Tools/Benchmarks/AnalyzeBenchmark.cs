@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -10,7 +11,7 @@ using MarketPulse.Storage;
 using MarketPulse.Webhooks;
 using Npgsql;
 
-namespace MarketPulse.Benchmarks;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// <c>marketpulse bench analyze [--seconds 30] [--rate 100] [--burst 3000]</c>: hosts every role in this process
@@ -26,12 +27,18 @@ internal static class AnalyzeBenchmark
     private const double TargetItemsPerSecond = 200;
     private const double TargetP95Milliseconds = 1000;
 
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static Command Create(string[] configuration)
     {
-        var options = new CommandArgs(args, "seconds", "rate", "burst");
-        var seconds = options.GetInt("seconds", 30, 5, 3600);
-        var rate = options.GetInt("rate", 100, 1, 10_000);
-        var burst = options.GetInt("burst", 3000, 100, 1_000_000);
+        var seconds = CommandOptions.WholeNumber("--seconds", "seconds of offered load", 30, 5, 3600);
+        var rate = CommandOptions.WholeNumber("--rate", "items per second offered", 100, 1, 10_000);
+        var burst = CommandOptions.WholeNumber("--burst", "items posted at once to measure capacity", 3000, 100, 1_000_000);
+        var command = new Command("analyze", "webhook to analytics row with the embedded analyser") { seconds, rate, burst };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(seconds), parse.GetValue(rate), parse.GetValue(burst), configuration, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int seconds, int rate, int burst, string[] configuration, CancellationToken cancellationToken)
+    {
         var runId = $"abench-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var secrets = SourceNormalizers.All.Keys.ToDictionary(s => s, _ => secret, StringComparer.Ordinal);
@@ -41,7 +48,7 @@ internal static class AnalyzeBenchmark
         var startWatch = Stopwatch.StartNew();
         // Its own near-duplicate index, deleted at the end: earlier runs must not make this run's items copies.
         var dedupPrefix = "mp:bench:" + runId;
-        await using var app = IngestBenchmark.BuildApp(HostTarget.All, [.. options.ConfigurationArgs, "--Analysis:Analyzer=embedded", $"--Dedup:KeyPrefix={dedupPrefix}"], secrets);
+        await using var app = IngestBenchmark.BuildApp(HostTarget.All, [.. configuration, "--Analysis:Analyzer=embedded", $"--Dedup:KeyPrefix={dedupPrefix}"], secrets);
         await app.StartAsync(cancellationToken);
         Console.WriteLine($"service ready in {startWatch.Elapsed.TotalSeconds:0.0} s (models loaded)");
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using MarketPulse.Analysis;
 
-namespace MarketPulse.Analysis.Sentiment;
+namespace MarketPulse.Tools.Training;
 
 /// <summary>One labelled training or evaluation example.</summary>
 /// <param name="Text">The text as written.</param>

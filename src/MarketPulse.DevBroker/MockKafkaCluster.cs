@@ -1,11 +1,13 @@
-namespace MarketPulse.Messaging.Broker;
+using MarketPulse.Messaging;
+
+namespace MarketPulse.DevBroker;
 
 /// <summary>
 /// librdkafka's in-memory mock cluster hosted by this process: a Kafka-protocol broker on 127.0.0.1
 /// that clients in this and other processes reach like a real one. Its data lives in memory and is lost
 /// when the process ends. For development, tests and the one-machine mode; not for production.
 /// </summary>
-public sealed class MockKafkaCluster : IDisposable
+public sealed class MockKafkaCluster : IInProcessBroker
 {
     private readonly Lock _gate = new();
     private nint _rk;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace MarketPulse.Messaging.Broker;
+namespace MarketPulse.DevBroker;
 
 /// <summary>
 /// The few librdkafka functions Confluent.Kafka does not expose: those of the mock cluster.

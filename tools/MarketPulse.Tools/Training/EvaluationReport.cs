@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using MarketPulse.Analysis;
 
-namespace MarketPulse.Analysis.Sentiment;
+namespace MarketPulse.Tools.Training;
 
 /// <summary>Precision, recall and F1 of one class.</summary>
 public sealed record ClassMetrics(SentimentLabel Label, double Precision, double Recall, double F1, int Support);

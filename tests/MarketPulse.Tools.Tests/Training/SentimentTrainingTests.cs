@@ -1,7 +1,9 @@
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Sentiment;
+using MarketPulse.Testing;
+using MarketPulse.Tools.Training;
 
-namespace MarketPulse.Analysis.Tests.Sentiment;
+namespace MarketPulse.Tools.Tests.Training;
 
 [Collection(EmbedderCollection.Name)]
 public sealed class SentimentTrainingTests(EmbedderFixture fixture)

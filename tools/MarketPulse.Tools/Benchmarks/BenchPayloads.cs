@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace MarketPulse.Benchmarks;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>One generated webhook request: where it goes, its body and how many items it carries.</summary>
 internal readonly record struct BenchRequest(string Source, byte[] Body, int Items);

@@ -4,9 +4,10 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MarketPulse.Analysis.Dedup;
 using StackExchange.Redis;
 
-namespace MarketPulse.Analysis.Dedup;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>Figures of one recall level of planted pairs.</summary>
 public sealed record DedupLevelResult(double Similarity, int Pairs, int ReportedDuplicate);

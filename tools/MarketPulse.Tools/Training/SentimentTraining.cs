@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using MarketPulse.Analysis;
 using MarketPulse.Analysis.Embeddings;
+using MarketPulse.Analysis.Sentiment;
 
-namespace MarketPulse.Analysis.Sentiment;
+namespace MarketPulse.Tools.Training;
 
 /// <summary>Trains and evaluates <see cref="SentimentModel"/> on <c>text,label</c> CSV files.</summary>
 public static class SentimentTraining

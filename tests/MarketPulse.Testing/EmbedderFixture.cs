@@ -1,0 +1,14 @@
+using MarketPulse.Analysis.Embeddings;
+
+namespace MarketPulse.Testing;
+
+/// <summary>
+/// One MiniLM embedder for all sentiment tests of a test assembly: loading it takes a second and a few hundred MB.
+/// Each test assembly declares its own xunit collection of it (xunit finds collection definitions only in the tests' assembly).
+/// </summary>
+public sealed class EmbedderFixture : IDisposable
+{
+    public MiniLmEmbedder Embedder { get; } = new();
+
+    public void Dispose() => Embedder.Dispose();
+}

@@ -1,0 +1,3 @@
+using MarketPulse.Tools.Cli;
+
+return await ToolsCommandLine.RunAsync(args);
