@@ -27,6 +27,10 @@ public sealed class KafkaOptions
 
     [Required]
     [ValidateObjectMembers]
+    public TopicOptions MarketData { get; set; } = new() { Name = "market_data_topic", Partitions = 6 };
+
+    [Required]
+    [ValidateObjectMembers]
     public TopicOptions Alert { get; set; } = new() { Name = "alert_topic", Partitions = 1 };
 
     [Required]
@@ -50,7 +54,7 @@ public sealed class KafkaOptions
 
     public bool UsesMockCluster() => string.IsNullOrWhiteSpace(BootstrapServers);
 
-    public IReadOnlyList<TopicOptions> GetTopics() => [Sentiment, Aggregation, Alert, DeadLetter];
+    public IReadOnlyList<TopicOptions> GetTopics() => [Sentiment, Aggregation, MarketData, Alert, DeadLetter];
 }
 
 /// <summary>One topic's name and partition count.</summary>

@@ -10,8 +10,8 @@ public static class MessagingServiceCollectionExtensions
     {
         services.AddOptions<KafkaOptions>()
             .BindConfiguration(KafkaOptions.Section)
-            .Validate(o => o.GetTopics().Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() == 4,
-                "Kafka: the sentiment, aggregation, alert and dead-letter topics must have four different names.")
+            .Validate(o => o.GetTopics().Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() == o.GetTopics().Count,
+                "Kafka: the sentiment, aggregation, market-data, alert and dead-letter topics must have five different names.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<KafkaOptions>, KafkaOptionsValidator>();
         services.AddSingleton<KafkaEnvironment>();

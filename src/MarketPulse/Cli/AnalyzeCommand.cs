@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Ollama;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Worker;
 
 namespace MarketPulse.Cli;
@@ -14,10 +15,10 @@ internal static class AnalyzeCommand
 {
     private const int BatchSize = 32;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    // The shared result shape, with non-ASCII text written as is for a terminal.
+    private static readonly JsonSerializerOptions Json = new(MessageJson.Options)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)

@@ -78,6 +78,7 @@ public static class MarketPulseApp
         services.AddMessaging();
         services.AddHostedService<StartupChecks>();
         services.AddMarketPulseHealth();
+        services.AddItemsApi();
         return builder;
     }
 

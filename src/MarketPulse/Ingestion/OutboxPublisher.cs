@@ -1,6 +1,6 @@
-using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using MarketPulse.Messaging;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -115,7 +115,7 @@ public sealed class OutboxPublisher(
         await using var connection = await databases.Raw.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var rows = new List<(long OutboxId, string Topic, ItemMessage Message, bool Reanalyze)>();
+        var rows = new List<(long OutboxId, string Topic, string Key, byte[] Value, Headers Headers)>();
         await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
         {
             claim.Parameters.AddWithValue(BatchSize);
@@ -129,8 +129,23 @@ public sealed class OutboxPublisher(
                     reader.GetFieldValue<DateTimeOffset>(12),
                     reader.GetFieldValue<string[]>(13),
                     System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(14)) ?? []);
-                var topic = reader.GetString(1) == "aggregation" ? options.Aggregation.Name : options.Sentiment.Name;
-                rows.Add((reader.GetInt64(0), topic, message, reader.GetBoolean(15)));
+
+                // The raw outbox names market data's lane 'aggregation' (its CHECK predates market_data_topic).
+                if (reader.GetString(1) == "aggregation")
+                {
+                    var point = new MarketDataMessage(message.Id, message.Source, message.ExternalId, message.Title, message.PublishedAt, message.ReceivedAt, message.Symbols, message.Metrics);
+                    rows.Add((reader.GetInt64(0), options.MarketData.Name, point.Key, point.Serialize(), MessageHeaders.Stamp<MarketDataMessage>()));
+                }
+                else
+                {
+                    var headers = MessageHeaders.Stamp<ItemMessage>();
+                    if (reader.GetBoolean(15))
+                    {
+                        headers.Add(ReanalyzeHeader, [1]);
+                    }
+
+                    rows.Add((reader.GetInt64(0), options.Sentiment.Name, message.Key, message.Serialize(), headers));
+                }
             }
         }
 
@@ -145,7 +160,7 @@ public sealed class OutboxPublisher(
             var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                producer.Produce(row.Topic, row.Message.Key, row.Message.Serialize(), row.Reanalyze ? ReanalyzeHeaders() : null,
+                producer.Produce(row.Topic, row.Key, row.Value, row.Headers,
                     report => done.TrySetResult(report.Error.IsError ? report.Error.Reason : null));
             }
             catch (ProduceException<string, byte[]> e)
@@ -189,8 +204,6 @@ public sealed class OutboxPublisher(
     /// <summary>Marks a message for analysis even when its item already has a result.</summary>
     public const string ReanalyzeHeader = "mp-reanalyze";
 
-    private static Headers ReanalyzeHeaders() => new() { { ReanalyzeHeader, [1] } };
-
     /// <summary>
     /// Publishes until the outbox is empty or a delivery fails; returns how many rows were published.
     /// For commands (replay) that run without the background loop.
@@ -210,30 +223,4 @@ public sealed class OutboxPublisher(
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-}
-
-/// <summary>Ingestion metrics (meter <c>MarketPulse.Ingest</c>).</summary>
-public sealed class IngestMetrics
-{
-    public const string MeterName = "MarketPulse.Ingest";
-
-    public long OutboxBacklog;
-
-    public IngestMetrics(IMeterFactory meterFactory)
-    {
-        var meter = meterFactory.Create(MeterName);
-        Accepted = meter.CreateCounter<long>("marketpulse.ingest.items.accepted", "{item}", "Items stored for the first time");
-        Redelivered = meter.CreateCounter<long>("marketpulse.ingest.items.redelivered", "{item}", "Items that were already stored");
-        Rejected = meter.CreateCounter<long>("marketpulse.ingest.items.rejected", "{item}", "Items refused by validation");
-        Published = meter.CreateCounter<long>("marketpulse.outbox.published", "{message}", "Outbox rows published to Kafka");
-        meter.CreateObservableGauge("marketpulse.outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Outbox rows waiting to be published");
-    }
-
-    public Counter<long> Accepted { get; }
-
-    public Counter<long> Redelivered { get; }
-
-    public Counter<long> Rejected { get; }
-
-    public Counter<long> Published { get; }
 }

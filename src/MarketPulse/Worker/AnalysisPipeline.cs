@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Dedup;
 using MarketPulse.Analysis.Ollama;
-using MarketPulse.Ingestion;
+using MarketPulse.Messaging.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
@@ -16,7 +16,7 @@ public sealed record BatchOutcome(
     IReadOnlyList<ItemAnalysis> Analyses,
     IReadOnlyList<ItemDuplicate> Duplicates,
     IReadOnlyList<ItemFailure> Failures,
-    IReadOnlyList<Alert> Alerts,
+    IReadOnlyList<AlertMessage> Alerts,
     int Skipped);
 
 /// <summary>

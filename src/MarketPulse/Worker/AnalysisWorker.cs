@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using MarketPulse.Ingestion;
 using MarketPulse.Messaging;
+using MarketPulse.Messaging.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
@@ -178,6 +178,11 @@ public sealed class AnalysisWorker(
             {
                 try
                 {
+                    if (!MessageHeaders.IsOrUnmarked<ItemMessage>(message.Message.Headers))
+                    {
+                        throw new NotSupportedException($"a '{MessageHeaders.Read(message.Message.Headers).Type}' message is not an item to analyse");
+                    }
+
                     var item = ItemMessage.Deserialize(message.Message.Value);
                     (message.Message.Headers?.TryGetLastBytes(OutboxPublisher.ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add(item);
                 }
@@ -244,34 +249,22 @@ public sealed class AnalysisWorker(
         var sends = new List<Task>();
         foreach (var outcome in outcomes)
         {
-            foreach (var a in outcome.Analyses)
+            foreach (var result in outcome.Analyses.Select(ResultMessages.Of).Concat(outcome.Duplicates.Select(ResultMessages.Of)))
             {
-                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, a.Item.Key, JsonSerializer.SerializeToUtf8Bytes(ResultMessage.Of(a), AnalyticsStore.Json), null, CancellationToken.None));
-            }
-
-            foreach (var d in outcome.Duplicates)
-            {
-                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, d.Item.Key, JsonSerializer.SerializeToUtf8Bytes(ResultMessage.Of(d), AnalyticsStore.Json), null, CancellationToken.None));
+                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, result.Key, result.Serialize(), MessageHeaders.Stamp<ResultMessage>(), CancellationToken.None));
             }
 
             foreach (var alert in outcome.Alerts)
             {
-                sends.Add(producer.ProduceAsync(topics.Alert.Name, alert.Symbol ?? alert.ItemId.ToString(), JsonSerializer.SerializeToUtf8Bytes(alert, AnalyticsStore.Json), null, CancellationToken.None));
+                sends.Add(producer.ProduceAsync(topics.Alert.Name, alert.Key, alert.Serialize(), MessageHeaders.Stamp<AlertMessage>(), CancellationToken.None));
             }
         }
 
         foreach (var (message, error, attempts) in deadLetters)
         {
-            var headers = new Headers
-            {
-                { "mp-error", Encoding.UTF8.GetBytes(error) },
-                { "mp-source-topic", Encoding.UTF8.GetBytes(message.Topic) },
-                { "mp-partition", Encoding.UTF8.GetBytes(message.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-                { "mp-offset", Encoding.UTF8.GetBytes(message.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-                { "mp-attempts", Encoding.UTF8.GetBytes(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-            };
-            sends.Add(producer.ProduceAsync(topics.DeadLetter.Name, message.Message.Key ?? "", message.Message.Value ?? [], headers, CancellationToken.None));
-            WorkerLog.DeadLettered(logger, message.Message.Key ?? "", error);
+            var dead = DeadLetterMessage.Of(message, error, attempts);
+            sends.Add(producer.ProduceAsync(topics.DeadLetter.Name, dead.Key, dead.Value, dead.ToHeaders(), CancellationToken.None));
+            WorkerLog.DeadLettered(logger, dead.Key, error);
         }
 
         await Task.WhenAll(sends);
@@ -310,31 +303,4 @@ public sealed class AnalysisWorker(
             WorkerLog.CommitFailed(logger, e.Error.Reason);
         }
     }
-}
-
-/// <summary>The message on aggregation_topic for each item the worker finished.</summary>
-public sealed record ResultMessage(
-    string Type,
-    Guid ItemId,
-    string Source,
-    string ExternalId,
-    string? Label,
-    double? Score,
-    double? Confidence,
-    string? AssetClass,
-    IReadOnlyList<string> Symbols,
-    IReadOnlyList<MarketPulse.Analysis.Entity>? Entities,
-    string? Version,
-    Guid? OriginalId,
-    double? Similarity,
-    DateTimeOffset? PublishedAt,
-    DateTimeOffset ReceivedAt,
-    double? LatencyMs)
-{
-    public static ResultMessage Of(ItemAnalysis a) => new(
-        "analysis", a.Item.Id, a.Item.Source, a.Item.ExternalId, AnalyticsStore.LabelName(a.Result.Label), a.Result.Score, a.Result.Confidence,
-        AnalyticsStore.AssetClassName(a.Result.AssetClass), a.Symbols, a.Result.Entities, a.Result.Version, null, null, a.Item.PublishedAt, a.Item.ReceivedAt, a.LatencyMs);
-
-    public static ResultMessage Of(ItemDuplicate d) => new(
-        "duplicate", d.Item.Id, d.Item.Source, d.Item.ExternalId, null, null, null, null, d.Item.Symbols, null, null, d.OriginalId, d.Similarity, d.Item.PublishedAt, d.Item.ReceivedAt, null);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using MarketPulse.Hosting;
-using MarketPulse.Ingestion;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 using MarketPulse.Tests.Foundation;
