@@ -12,11 +12,14 @@ public static class MessageHeaders
     public const string Version = "version";
 
     /// <summary>Adds the contract's type and version to <paramref name="headers"/> (new headers when null).</summary>
-    public static Headers Stamp<T>(Headers? headers = null) where T : IMessageContract
+    public static Headers Stamp<T>(Headers? headers = null) where T : IMessageContract => Stamp(T.MessageType, T.MessageVersion, headers);
+
+    /// <summary>Adds a type and version read back from storage (an outbox row) to <paramref name="headers"/>.</summary>
+    public static Headers Stamp(string type, int version, Headers? headers = null)
     {
         headers ??= [];
-        headers.Add(Type, Encoding.UTF8.GetBytes(T.MessageType));
-        headers.Add(Version, Encoding.UTF8.GetBytes(T.MessageVersion.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(Type, Encoding.UTF8.GetBytes(type));
+        headers.Add(Version, Encoding.UTF8.GetBytes(version.ToString(CultureInfo.InvariantCulture)));
         return headers;
     }
 

@@ -54,6 +54,8 @@ public static class AnalysisServiceCollectionExtensions
         services.TryAddSingleton<AnalyticsStore>();
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<AnalysisPipeline>();
+        services.AddSingleton<ResultsOutboxPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResultsOutboxPublisher>());
         services.AddSingleton<AnalysisWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
         return services;

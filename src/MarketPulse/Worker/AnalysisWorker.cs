@@ -9,8 +9,9 @@ namespace MarketPulse.Worker;
 
 /// <summary>
 /// Consumes <c>sentiment_analysis_topic</c> in a consumer group (cooperative-sticky), in batches. Offsets
-/// are stored only after the batch's outcomes are in the analytics database and its messages on
-/// aggregation_topic and alert_topic are acknowledged (at-least-once; the writes are idempotent). When a
+/// are stored only after the batch's outcomes, and their messages for aggregation_topic and alert_topic, are
+/// committed in the analytics database (its outbox, sent by <see cref="ResultsOutboxPublisher"/>; at-least-once,
+/// the writes are idempotent) and its dead letters are acknowledged. When a
 /// dependency fails, the batch is sought back and retried after a pause, so nothing is skipped. Undecodable
 /// messages and items that keep failing go to the dead-letter topic. On shutdown the batch in hand is
 /// finished, offsets are committed and the consumer leaves the group.
@@ -18,6 +19,7 @@ namespace MarketPulse.Worker;
 public sealed class AnalysisWorker(
     KafkaEnvironment kafka,
     KafkaProducer producer,
+    ResultsOutboxPublisher results,
     IServiceProvider services,
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
@@ -213,7 +215,8 @@ public sealed class AnalysisWorker(
                 }
             }
 
-            await PublishAsync(outcomes, deadLetters);
+            results.Notify();
+            await PublishAsync(deadLetters);
 
             foreach (var message in batch)
             {
@@ -243,27 +246,13 @@ public sealed class AnalysisWorker(
         }
     }
 
-    private async Task PublishAsync(List<BatchOutcome> outcomes, List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters)
+    private async Task PublishAsync(List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters)
     {
-        var topics = kafka.Options;
         var sends = new List<Task>();
-        foreach (var outcome in outcomes)
-        {
-            foreach (var result in outcome.Analyses.Select(ResultMessages.Of).Concat(outcome.Duplicates.Select(ResultMessages.Of)))
-            {
-                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, result.Key, result.Serialize(), MessageHeaders.Stamp<ResultMessage>(), CancellationToken.None));
-            }
-
-            foreach (var alert in outcome.Alerts)
-            {
-                sends.Add(producer.ProduceAsync(topics.Alert.Name, alert.Key, alert.Serialize(), MessageHeaders.Stamp<AlertMessage>(), CancellationToken.None));
-            }
-        }
-
         foreach (var (message, error, attempts) in deadLetters)
         {
             var dead = DeadLetterMessage.Of(message, error, attempts);
-            sends.Add(producer.ProduceAsync(topics.DeadLetter.Name, dead.Key, dead.Value, dead.ToHeaders(), CancellationToken.None));
+            sends.Add(producer.ProduceAsync(kafka.Options.DeadLetter.Name, dead.Key, dead.Value, dead.ToHeaders(), CancellationToken.None));
             WorkerLog.DeadLettered(logger, dead.Key, error);
         }
 

@@ -139,7 +139,10 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         return new ItemOutcome(analyses, duplicate, failure);
     }
 
-    /// <summary>Stores a batch's outcomes; returns the analyses newly stored and the alerts newly raised.</summary>
+    /// <summary>
+    /// Stores a batch's outcomes and, in the same transaction, their messages for aggregation_topic and alert_topic
+    /// (<see cref="ResultsOutbox"/>); returns the analyses newly stored and the alerts newly raised.
+    /// </summary>
     public async Task<(IReadOnlyList<ItemAnalysis> Inserted, IReadOnlyList<AlertMessage> Alerts)> SaveAsync(
         IReadOnlyList<ItemAnalysis> analyses,
         IReadOnlyList<ItemDuplicate> duplicates,
@@ -155,6 +158,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         await InsertFailuresAsync(connection, transaction, failures, cancellationToken);
         await UpsertRollupsAsync(connection, transaction, inserted, cancellationToken);
         var alerts = await RaiseAlertsAsync(connection, transaction, inserted, alertOptions, cancellationToken);
+        await ResultsOutbox.WriteAsync(connection, transaction, analyses, duplicates, alerts, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return (inserted, alerts);
