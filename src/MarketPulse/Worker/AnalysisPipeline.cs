@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace MarketPulse.Worker;
 
 /// <summary>
-/// What became of a batch, after it was stored: the analyses made (to publish), duplicates, failures, the alerts
-/// newly raised, and how many items were already done.
+/// What became of a batch, after it was stored (with its messages, in the analytics outbox): the analyses made,
+/// duplicates, failures (for the dead-letter topic), the alerts newly raised, and how many items were already done.
 /// </summary>
 public sealed record BatchOutcome(
     IReadOnlyList<ItemAnalysis> Analyses,
