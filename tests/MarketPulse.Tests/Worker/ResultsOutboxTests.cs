@@ -1,5 +1,6 @@
 using MarketPulse.Analysis;
 using MarketPulse.Hosting;
+using MarketPulse.Messaging.Broker;
 using MarketPulse.Messaging.Contracts;
 using MarketPulse.Tests.Foundation;
 using MarketPulse.Worker;
@@ -48,5 +49,33 @@ public sealed class ResultsOutboxTests
 
         Assert.Equal(0, await Poll.UntilAsync(() => setup.CountAsync("SELECT count(*) FROM outbox"), n => n == 0, TimeSpan.FromSeconds(60)));
         Assert.Equal(20, await setup.CountAsync("SELECT count(*) FROM analysis_results"));
+    }
+
+    [Fact]
+    public async Task Results_stored_while_the_broker_is_down_stay_in_the_outbox_and_are_published_when_it_returns()
+    {
+        using var cluster = new MockKafkaCluster();
+        await using var setup = await WorkerSetup.CreateAsync(partitions: 1);
+        foreach (var key in new[] { "Sentiment", "Aggregation", "MarketData", "Alert", "DeadLetter" })
+        {
+            cluster.CreateTopic(setup.Topic(key), 1);
+        }
+
+        // The same topic names, on a broker this test can stop.
+        setup.Settings.RemoveAll(s => s.Key is "Kafka:BootstrapServers" || s.Key.EndsWith(":Partitions", StringComparison.Ordinal));
+        setup.Settings.AddRange([new("Kafka:BootstrapServers", cluster.BootstrapServers), new("Kafka:MessageTimeout", "00:00:02")]);
+        var app = await setup.StartAsync(HostTarget.Analyze);
+
+        cluster.SetBrokerDown(1);
+        var items = Enumerable.Range(0, 10).Select(i => WorkerSetup.Item($"Infosys shares climb {i + 2}% on a large deal win")).ToList();
+        var bullish = new AnalysisResult(SentimentLabel.Bullish, 0.6, 0.8, AssetClass.Equity, [], "embedded", "test-model", "none");
+        await app.Services.GetRequiredService<AnalyticsStore>().SaveAsync(
+            items.Select(i => new ItemAnalysis(i, bullish, ["INFY"], DateTimeOffset.UtcNow)).ToList(), [], [], new AlertOptions(), CancellationToken.None);
+        Assert.Equal(10, await setup.WaitForCountAsync("SELECT count(*) FROM outbox WHERE attempts > 0", 10));
+
+        cluster.SetBrokerUp(1);
+        Assert.Equal(0, await Poll.UntilAsync(() => setup.CountAsync("SELECT count(*) FROM outbox"), n => n == 0, TimeSpan.FromSeconds(60)));
+        var results = setup.ReadTopic("Aggregation", 10, cluster.BootstrapServers);
+        Assert.True(items.Select(i => i.Key).ToHashSet(StringComparer.Ordinal).SetEquals(results.Select(r => r.Message.Key)), "every result stored during the outage is on aggregation_topic");
     }
 }
