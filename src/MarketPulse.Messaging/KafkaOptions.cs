@@ -27,6 +27,10 @@ public sealed class KafkaOptions : IValidatableObject
 
     [Required]
     [ValidateObjectMembers]
+    public TopicOptions MarketData { get; set; } = new() { Name = "market_data_topic", Partitions = 6 };
+
+    [Required]
+    [ValidateObjectMembers]
     public TopicOptions Alert { get; set; } = new() { Name = "alert_topic", Partitions = 1 };
 
     [Required]
@@ -50,13 +54,13 @@ public sealed class KafkaOptions : IValidatableObject
 
     public bool UsesMockCluster() => string.IsNullOrWhiteSpace(BootstrapServers);
 
-    public IReadOnlyList<TopicOptions> GetTopics() => [Sentiment, Aggregation, Alert, DeadLetter];
+    public IReadOnlyList<TopicOptions> GetTopics() => [Sentiment, Aggregation, MarketData, Alert, DeadLetter];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (GetTopics().Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != 4)
+        if (GetTopics().Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != GetTopics().Count)
         {
-            yield return new ValidationResult("the sentiment, aggregation, alert and dead-letter topics must have four different names.");
+            yield return new ValidationResult("the sentiment, aggregation, market-data, alert and dead-letter topics must have five different names.");
         }
     }
 }

@@ -25,8 +25,6 @@ public sealed class KafkaProducer : IDisposable
     public void Produce(string topic, string key, byte[] value, Headers? headers, Action<DeliveryReport<string, byte[]>> onDelivery) =>
         _producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers }, onDelivery);
 
-    public int Flush(TimeSpan timeout) => _producer.Flush(timeout);
-
     public void Dispose()
     {
         _producer.Flush(_flushTimeout);

@@ -27,6 +27,7 @@ public static class TestKafka
         {
             [nameof(KafkaOptions.Sentiment)] = (CreateTopic(prefix + "_sentiment", sentimentPartitions), sentimentPartitions),
             [nameof(KafkaOptions.Aggregation)] = (CreateTopic(prefix + "_aggregation", 2), 2),
+            [nameof(KafkaOptions.MarketData)] = (CreateTopic(prefix + "_market_data", 2), 2),
             [nameof(KafkaOptions.Alert)] = (CreateTopic(prefix + "_alert", 1), 1),
             [nameof(KafkaOptions.DeadLetter)] = (CreateTopic(prefix + "_dlq", 1), 1),
         };

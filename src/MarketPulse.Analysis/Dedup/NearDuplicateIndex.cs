@@ -14,7 +14,7 @@ namespace MarketPulse.Analysis.Dedup;
 /// A worker first calls <see cref="CheckExactAsync"/> with the <see cref="TextFingerprint.Hash"/> of the text;
 /// only if that is not an exact copy does it embed the text and call <see cref="CheckNearAsync"/>, which
 /// looks the vector up by LSH bands, re-ranks candidates by cosine and, when none reaches the threshold,
-/// inserts it, all in one atomic script. <see cref="CheckAsync"/> does both steps with a lazy embedding.
+/// inserts it, all in one atomic script.
 /// </para>
 /// <para>
 /// Both checks are idempotent per item id: repeating a call for the same item (a retry after a timeout)
@@ -160,37 +160,6 @@ public sealed class NearDuplicateIndex : IDisposable
 
         _metrics.Checked("near", decision.Outcome, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return decision;
-    }
-
-    /// <summary>
-    /// Both steps: the exact check, then, only if needed, <paramref name="embed"/> and the near check.
-    /// </summary>
-    public async Task<DedupDecision> CheckAsync(
-        string itemId,
-        string textHash,
-        string modelId,
-        Func<CancellationToken, ValueTask<float[]>> embed,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(embed);
-        var exact = await CheckExactAsync(itemId, textHash, cancellationToken);
-        if (exact.IsDuplicate)
-        {
-            return exact;
-        }
-
-        var vector = await embed(cancellationToken);
-        return await CheckNearAsync(itemId, vector, modelId, cancellationToken);
-    }
-
-    /// <summary>Vectors of <paramref name="modelId"/> currently in the index (window and cap applied).</summary>
-    public async Task<long> CountAsync(string modelId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(modelId);
-        var db = _redis.GetDatabase();
-        var key = new RedisKey(Namespace(modelId) + ":z");
-        var cutoff = _time.GetUtcNow().ToUnixTimeMilliseconds() - _windowMs;
-        return await db.SortedSetLengthAsync(key, cutoff, double.PositiveInfinity, Exclude.None).WaitAsync(cancellationToken);
     }
 
     public void Dispose() => _metrics.Dispose();

@@ -3,11 +3,10 @@ using System.Text;
 using System.Text.Json;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Ollama;
-using MarketPulse.Storage;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MarketPulse.Api;
 
@@ -60,7 +59,7 @@ public static class ApiEndpoints
         try
         {
             var results = await analyzer.AnalyzeAsync([new AnalysisRequest(text, request?.Source)], cancellationToken);
-            return Results.Ok(results[0]);
+            return Results.Json(results[0], MessageJson.Options);
         }
         catch (AnalyzerUnavailableException e)
         {
@@ -73,97 +72,11 @@ public static class ApiEndpoints
         }
     }
 
-    private static async Task<IResult> GetItemAsync(Guid id, Databases databases, CancellationToken cancellationToken)
-    {
-        object? item = null;
-        await using (var command = databases.Raw.CreateCommand("""
-            SELECT source, external_id, kind, text, title, author, url, language, published_at, received_at, symbols, metrics::text, raw::text
-            FROM raw_items WHERE id = $1
-            """))
-        {
-            command.Parameters.AddWithValue(id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                item = new
-                {
-                    id,
-                    source = reader.GetString(0),
-                    externalId = reader.GetString(1),
-                    kind = reader.GetString(2),
-                    text = Nullable(reader, 3),
-                    title = Nullable(reader, 4),
-                    author = Nullable(reader, 5),
-                    url = Nullable(reader, 6),
-                    language = Nullable(reader, 7),
-                    publishedAt = reader.IsDBNull(8) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(8),
-                    receivedAt = reader.GetFieldValue<DateTimeOffset>(9),
-                    symbols = reader.GetFieldValue<string[]>(10),
-                    metrics = JsonDocument.Parse(reader.GetString(11)).RootElement,
-                    raw = JsonDocument.Parse(reader.GetString(12)).RootElement,
-                };
-            }
-        }
-
-        if (item is null)
-        {
-            return Results.Problem(statusCode: 404, title: "Not found", detail: $"No item has the id {id}.");
-        }
-
-        var analyses = new List<object>();
-        await using (var command = databases.Analytics.CreateCommand("""
-            SELECT version, label, score, confidence, asset_class, entities::text, symbols, analyzer, model, prompt_version, analyzed_at, latency_ms
-            FROM analysis_results WHERE item_id = $1 ORDER BY analyzed_at
-            """))
-        {
-            command.Parameters.AddWithValue(id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                analyses.Add(new
-                {
-                    version = reader.GetString(0),
-                    label = reader.GetString(1),
-                    score = reader.GetFloat(2),
-                    confidence = reader.GetFloat(3),
-                    assetClass = reader.GetString(4),
-                    entities = JsonDocument.Parse(reader.GetString(5)).RootElement,
-                    symbols = reader.GetFieldValue<string[]>(6),
-                    analyzer = reader.GetString(7),
-                    model = reader.GetString(8),
-                    promptVersion = reader.GetString(9),
-                    analyzedAt = reader.GetFieldValue<DateTimeOffset>(10),
-                    latencyMs = reader.GetDouble(11),
-                });
-            }
-        }
-
-        object? duplicateOf = null;
-        await using (var command = databases.Analytics.CreateCommand("SELECT original_id, kind, similarity, detected_at FROM duplicates WHERE item_id = $1"))
-        {
-            command.Parameters.AddWithValue(id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                duplicateOf = new { originalId = reader.GetGuid(0), kind = reader.GetString(1), similarity = reader.GetFloat(2), detectedAt = reader.GetFieldValue<DateTimeOffset>(3) };
-            }
-        }
-
-        object? failure = null;
-        await using (var command = databases.Analytics.CreateCommand("SELECT attempts, error, failed_at FROM analysis_failures WHERE item_id = $1"))
-        {
-            command.Parameters.AddWithValue(id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                failure = new { attempts = reader.GetInt32(0), error = reader.GetString(1), failedAt = reader.GetFieldValue<DateTimeOffset>(2) };
-            }
-        }
-
-        return Results.Ok(new { item, analyses, duplicateOf, failure });
-    }
-
-    private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    // ProblemHttpResult, not NotFound<ProblemDetails>: only the former answers application/problem+json.
+    private static async Task<Results<Ok<ItemDetails>, ProblemHttpResult>> GetItemAsync(Guid id, ItemStore items, CancellationToken cancellationToken) =>
+        await items.FindAsync(id, cancellationToken) is { } item
+            ? TypedResults.Ok(item)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No item has the id {id}.");
 
     private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

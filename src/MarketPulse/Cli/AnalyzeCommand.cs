@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Ollama;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Worker;
 
 namespace MarketPulse.Cli;
@@ -15,10 +16,10 @@ internal static class AnalyzeCommand
 {
     private const int BatchSize = 32;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    // The shared result shape, with non-ASCII text written as is for a terminal.
+    private static readonly JsonSerializerOptions Json = new(MessageJson.Options)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     public static Command Create(string[] configuration)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MarketPulse.Hosting;
 using MarketPulse.Messaging;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -59,7 +60,7 @@ public static class HealthEndpoints
                     data = e.Value.Data.Count == 0 ? null : e.Value.Data,
                 }),
         };
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJson.Options, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, MessageJson.Options, context.RequestAborted);
     }
 
     private sealed class DelegateCheck(Func<CancellationToken, Task<TimeSpan>> probe, Func<Exception, string> describe) : IHealthCheck
@@ -77,12 +78,4 @@ public static class HealthEndpoints
             }
         }
     }
-}
-
-internal static class HealthJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 }

@@ -93,6 +93,7 @@ public static class MarketPulseApp
         services.AddDevelopmentBroker();
         services.AddHostedService<StartupChecks>();
         services.AddMarketPulseHealth();
+        services.AddItemsApi();
         return builder;
     }
 

@@ -1,6 +1,6 @@
-using System.Diagnostics.Metrics;
-using Confluent.Kafka;
 using MarketPulse.Messaging;
+using MarketPulse.Messaging.Contracts;
+using MarketPulse.Outbox;
 using MarketPulse.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -8,10 +8,9 @@ using Npgsql;
 namespace MarketPulse.Ingestion;
 
 /// <summary>
-/// Publishes the outbox to Kafka: claims a batch of rows (<c>FOR UPDATE SKIP LOCKED</c>, so several
-/// ingest instances share the work), produces them with the idempotent producer, waits for the broker's
-/// acknowledgements and deletes the acknowledged rows in the same transaction. Rows whose delivery failed
-/// stay and are retried with backoff: an item accepted while Kafka is down is published when it returns.
+/// Publishes the raw database's outbox (<see cref="OutboxPublisherBase"/>): items to analyse to
+/// <c>sentiment_analysis_topic</c>, market data to <c>market_data_topic</c>. An item accepted while Kafka is down
+/// is published when it returns.
 /// </summary>
 public sealed class OutboxPublisher(
     Databases databases,
@@ -19,10 +18,8 @@ public sealed class OutboxPublisher(
     IOptions<KafkaOptions> kafkaOptions,
     OutboxSignal signal,
     IngestMetrics metrics,
-    ILogger<OutboxPublisher> logger) : BackgroundService
+    ILogger<OutboxPublisher> logger) : OutboxPublisherBase(databases.Raw, producer, signal)
 {
-    private const int BatchSize = 2000;
-
     // The oldest rows are claimed first and only then joined: with the LIMIT over the join, PostgreSQL joined
     // and sorted the whole backlog on every claim, so publishing slowed down as the backlog grew (after an outage).
     private const string ClaimSql = """
@@ -38,202 +35,51 @@ public sealed class OutboxPublisher(
         ORDER BY c.id
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.Zero;
-        var lastCount = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (DateTimeOffset.UtcNow - lastCount > TimeSpan.FromSeconds(2))
-                {
-                    await CountBacklogAsync(stoppingToken);
-                    lastCount = DateTimeOffset.UtcNow;
-                }
-
-                var (claimed, failed) = await PublishBatchAsync(stoppingToken);
-                if (failed > 0)
-                {
-                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(15).Ticks));
-                    IngestLog.PublishFailed(logger, failed, backoff.TotalSeconds);
-                    await Task.Delay(backoff, stoppingToken);
-                }
-                else
-                {
-                    backoff = TimeSpan.Zero;
-                    if (claimed < BatchSize)
-                    {
-                        await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                IngestLog.OutboxDatabaseError(logger, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-
-        // Drain what is left while the host's shutdown timeout allows.
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var (claimed, failed) = await PublishBatchAsync(cancellationToken);
-                if (claimed == 0 || failed > 0)
-                {
-                    break;
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or NpgsqlException)
-        {
-            IngestLog.OutboxDrainIncomplete(logger, e.Message);
-        }
-    }
-
-    private async Task CountBacklogAsync(CancellationToken cancellationToken)
-    {
-        await using var command = databases.Raw.CreateCommand("SELECT count(*) FROM outbox");
-        var count = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        Interlocked.Exchange(ref metrics.OutboxBacklog, count);
-    }
-
-    private async Task<(int Claimed, int Failed)> PublishBatchAsync(CancellationToken cancellationToken)
-    {
-        var options = kafkaOptions.Value;
-        await using var connection = await databases.Raw.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        var rows = new List<(long OutboxId, string Topic, ItemMessage Message, bool Reanalyze)>();
-        await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
-        {
-            claim.Parameters.AddWithValue(BatchSize);
-            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var message = new ItemMessage(
-                    reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                    NullableString(reader, 6), NullableString(reader, 7), NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10),
-                    reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-                    reader.GetFieldValue<DateTimeOffset>(12),
-                    reader.GetFieldValue<string[]>(13),
-                    System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(14)) ?? []);
-                var topic = reader.GetString(1) == "aggregation" ? options.Aggregation.Name : options.Sentiment.Name;
-                rows.Add((reader.GetInt64(0), topic, message, reader.GetBoolean(15)));
-            }
-        }
-
-        if (rows.Count == 0)
-        {
-            await transaction.CommitAsync(cancellationToken);
-            return (0, 0);
-        }
-
-        var deliveries = rows.Select(row =>
-        {
-            var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                producer.Produce(row.Topic, row.Message.Key, row.Message.Serialize(), row.Reanalyze ? ReanalyzeHeaders() : null,
-                    report => done.TrySetResult(report.Error.IsError ? report.Error.Reason : null));
-            }
-            catch (ProduceException<string, byte[]> e)
-            {
-                done.TrySetResult(e.Error.Reason);
-            }
-            catch (KafkaException e)
-            {
-                done.TrySetResult(e.Error.Reason);
-            }
-
-            return done.Task;
-        }).ToArray();
-
-        // Delivery reports arrive within the producer's message timeout, delivered or not.
-        var errors = await Task.WhenAll(deliveries);
-        var published = rows.Where((_, i) => errors[i] is null).Select(r => r.OutboxId).ToArray();
-        var failed = rows.Where((_, i) => errors[i] is not null).Select(r => r.OutboxId).ToArray();
-
-        await using (var delete = new NpgsqlCommand("DELETE FROM outbox WHERE id = ANY($1)", connection, transaction))
-        {
-            delete.Parameters.AddWithValue(published);
-            await delete.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-
-        if (failed.Length > 0)
-        {
-            await using var update = new NpgsqlCommand("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)", connection, transaction);
-            update.Parameters.AddWithValue(failed);
-            update.Parameters.AddWithValue(errors.First(e => e is not null)!);
-            await update.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
-        metrics.Published.Add(published.Length);
-        var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
-        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - published.Length), backlog);
-        return (rows.Count, failed.Length);
-    }
-
     /// <summary>Marks a message for analysis even when its item already has a result.</summary>
     public const string ReanalyzeHeader = "mp-reanalyze";
 
-    private static Headers ReanalyzeHeaders() => new() { { ReanalyzeHeader, [1] } };
+    protected override NpgsqlCommand CreateClaim(NpgsqlConnection connection, NpgsqlTransaction transaction) => new(ClaimSql, connection, transaction);
 
-    /// <summary>
-    /// Publishes until the outbox is empty or a delivery fails; returns how many rows were published.
-    /// For commands (replay) that run without the background loop.
-    /// </summary>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    protected override OutboxMessage Read(NpgsqlDataReader row)
     {
-        var total = 0;
-        while (true)
+        var message = new ItemMessage(
+            row.GetGuid(2), row.GetString(3), row.GetString(4), row.GetString(5),
+            NullableString(row, 6), NullableString(row, 7), NullableString(row, 8), NullableString(row, 9), NullableString(row, 10),
+            row.IsDBNull(11) ? null : row.GetFieldValue<DateTimeOffset>(11),
+            row.GetFieldValue<DateTimeOffset>(12),
+            row.GetFieldValue<string[]>(13),
+            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(row.GetString(14)) ?? []);
+
+        // The raw outbox names market data's lane 'aggregation' (its CHECK predates market_data_topic).
+        if (row.GetString(1) == "aggregation")
         {
-            var (claimed, failed) = await PublishBatchAsync(cancellationToken);
-            total += claimed - failed;
-            if (claimed == 0 || failed > 0)
-            {
-                return total;
-            }
+            var point = new MarketDataMessage(message.Id, message.Source, message.ExternalId, message.Title, message.PublishedAt, message.ReceivedAt, message.Symbols, message.Metrics);
+            return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.MarketData.Name, point.Key, point.Serialize(), MessageHeaders.Stamp<MarketDataMessage>());
         }
+
+        var headers = MessageHeaders.Stamp<ItemMessage>();
+        if (row.GetBoolean(15))
+        {
+            headers.Add(ReanalyzeHeader, [1]);
+        }
+
+        return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.Sentiment.Name, message.Key, message.Serialize(), headers);
     }
+
+    protected override void OnBacklogCounted(long rows) => Interlocked.Exchange(ref metrics.OutboxBacklog, rows);
+
+    protected override void OnPublished(int rows)
+    {
+        metrics.Published.Add(rows);
+        var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
+        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - rows), backlog);
+    }
+
+    protected override void OnPublishFailed(int rows, TimeSpan backoff) => IngestLog.PublishFailed(logger, rows, backoff.TotalSeconds);
+
+    protected override void OnDatabaseError(string reason) => IngestLog.OutboxDatabaseError(logger, reason);
+
+    protected override void OnDrainIncomplete(string reason) => IngestLog.OutboxDrainIncomplete(logger, reason);
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-}
-
-/// <summary>Ingestion metrics (meter <c>MarketPulse.Ingest</c>).</summary>
-public sealed class IngestMetrics
-{
-    public const string MeterName = "MarketPulse.Ingest";
-
-    public long OutboxBacklog;
-
-    public IngestMetrics(IMeterFactory meterFactory)
-    {
-        var meter = meterFactory.Create(MeterName);
-        Accepted = meter.CreateCounter<long>("marketpulse.ingest.items.accepted", "{item}", "Items stored for the first time");
-        Redelivered = meter.CreateCounter<long>("marketpulse.ingest.items.redelivered", "{item}", "Items that were already stored");
-        Rejected = meter.CreateCounter<long>("marketpulse.ingest.items.rejected", "{item}", "Items refused by validation");
-        Published = meter.CreateCounter<long>("marketpulse.outbox.published", "{message}", "Outbox rows published to Kafka");
-        meter.CreateObservableGauge("marketpulse.outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Outbox rows waiting to be published");
-    }
-
-    public Counter<long> Accepted { get; }
-
-    public Counter<long> Redelivered { get; }
-
-    public Counter<long> Rejected { get; }
-
-    public Counter<long> Published { get; }
 }

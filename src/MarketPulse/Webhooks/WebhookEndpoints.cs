@@ -15,8 +15,6 @@ namespace MarketPulse.Webhooks;
 /// </summary>
 public static class WebhookEndpoints
 {
-    public const string RateLimitPolicy = "webhooks";
-
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/webhooks").DisableAntiforgery();
@@ -32,15 +30,46 @@ public static class WebhookEndpoints
 
     private static async Task<IResult> HandleAsync(string source, HttpContext context, RawItemWriter writer, WebhookOptions options, IngestMetrics metrics, TimeProvider time, ILogger logger)
     {
-        var request = context.Request;
         var receivedAt = time.GetUtcNow();
-        if (!IsJson(request.ContentType))
+        if (CheckContent(context, options) is { } unsupported)
+        {
+            return unsupported;
+        }
+
+        if (await ReadBodyAsync(context, options) is not { } body)
+        {
+            return TooLarge(options);
+        }
+
+        if (Authenticate(options.For(source), context.Request, body, receivedAt, options.SignatureTolerance) is { } reason)
+        {
+            IngestLog.Unauthorized(logger, source, reason, context.Connection.RemoteIpAddress?.ToString() ?? "?");
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        }
+
+        var (document, malformed) = Parse(body);
+        if (document is null)
+        {
+            return malformed!;
+        }
+
+        using (document)
+        {
+            var (items, errors, refused) = Normalize(source, document.RootElement, receivedAt, metrics);
+            return refused ?? await StoreAsync(source, items, errors, receivedAt, writer, metrics, context, logger);
+        }
+    }
+
+    /// <summary>The media type (415) and the declared size (413) are checked before the body is read; the read is then capped.</summary>
+    private static IResult? CheckContent(HttpContext context, WebhookOptions options)
+    {
+        if (!IsJson(context.Request.ContentType))
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 "Send the payload as JSON with Content-Type: application/json.", "media_type");
         }
 
-        if (request.ContentLength > options.MaxBodyBytes)
+        if (context.Request.ContentLength > options.MaxBodyBytes)
         {
             return TooLarge(options);
         }
@@ -51,108 +80,121 @@ public static class WebhookEndpoints
             sizeFeature.MaxRequestBodySize = options.MaxBodyBytes;
         }
 
-        byte[] body;
+        return null;
+    }
+
+    /// <summary>The body, or null when it is larger than <see cref="WebhookOptions.MaxBodyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, WebhookOptions options)
+    {
         try
         {
-            body = await ReadBodyAsync(request, options.MaxBodyBytes, context.RequestAborted);
+            return await ReadLimitedAsync(context.Request, options.MaxBodyBytes, context.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(options);
+            return null;
         }
         catch (InvalidDataException)
         {
-            return TooLarge(options);
+            return null;
         }
+    }
 
-        var sourceOptions = options.For(source);
-        var auth = Authenticate(sourceOptions, request, body, receivedAt, options.SignatureTolerance);
-        if (auth is not null)
-        {
-            IngestLog.Unauthorized(logger, source, auth, context.Connection.RemoteIpAddress?.ToString() ?? "?");
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
-        }
-
+    /// <summary>The body as a JSON document (the caller disposes it), or a 400 for invalid UTF-8 or malformed JSON.</summary>
+    private static (JsonDocument? Document, IResult? Malformed) Parse(byte[] body)
+    {
         if (!Utf8.IsValid(body))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid UTF-8", "The body is not valid UTF-8 text.", "utf8");
+            return (null, Problem(StatusCodes.Status400BadRequest, "Invalid UTF-8", "The body is not valid UTF-8 text.", "utf8"));
         }
 
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            return (JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 }), null);
         }
         catch (JsonException e)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed JSON",
-                $"The body is not valid JSON: {e.Message}", "json");
+            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}", "json"));
         }
+    }
 
-        using (document)
+    /// <summary>
+    /// The source's items that may be stored and the errors of the others (in batch order), or a 422 when the payload
+    /// as a whole is not the source's shape or no item passed.
+    /// </summary>
+    private static (List<IndexedItem> Items, List<ItemError> Errors, IResult? Refused) Normalize(string source, JsonElement root, DateTimeOffset receivedAt, IngestMetrics metrics)
+    {
+        NormalizeResult normalized;
+        try
         {
-            NormalizeResult normalized;
-            try
-            {
-                normalized = SourceNormalizers.All[source].Normalize(document.RootElement, receivedAt);
-            }
-            catch (PayloadShapeException e)
-            {
-                metrics.Rejected.Add(1);
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Payload not accepted", e.Message, e.Rule,
-                    [new ItemError(-1, e.Field, e.Rule, e.Message)]);
-            }
-
-            var errors = normalized.Errors.ToList();
-            var items = new List<IndexedItem>(normalized.Items.Count);
-            foreach (var indexed in normalized.Items)
-            {
-                if (StorageRule(indexed) is { } error)
-                {
-                    errors.Add(error);
-                }
-                else
-                {
-                    items.Add(indexed);
-                }
-            }
-
-            errors.Sort((a, b) => a.Index.CompareTo(b.Index));
-            metrics.Rejected.Add(errors.Count);
-            if (items.Count == 0)
-            {
-                return Problem(StatusCodes.Status422UnprocessableEntity, "No item accepted",
-                    $"None of the {errors.Count} item(s) passed validation; see errors.", "invalid_items", errors);
-            }
-
-            IReadOnlyList<StoredItem> stored;
-            try
-            {
-                stored = await writer.StoreAsync(items.Select(i => i.Item).ToList(), receivedAt, context.RequestAborted);
-            }
-            catch (PostgresException e) when (RawItemWriter.IsUnstorable(e))
-            {
-                metrics.Rejected.Add(items.Count);
-                return Problem(StatusCodes.Status422UnprocessableEntity, "Payload not storable",
-                    $"PostgreSQL refused a value of this payload ({e.MessageText}); nothing from this request was stored. Remove the value (for example a lone UTF-16 surrogate escape such as \\ud800) and resend.",
-                    "unstorable");
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !context.RequestAborted.IsCancellationRequested)
-            {
-                IngestLog.StoreUnavailable(logger, source, e.Message);
-                context.Response.Headers.RetryAfter = "5";
-                return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-                    "The raw database is unavailable; nothing from this request was stored. Retry later.", "storage");
-            }
-
-            var created = stored.Count(s => s.IsNew);
-            metrics.Accepted.Add(created);
-            metrics.Redelivered.Add(stored.Count - created);
-            return Results.Ok(new WebhookResponse(
-                source,
-                items.Select((x, i) => new AcceptedItem(x.Index, stored[i].Id, x.Item.ExternalId, stored[i].IsNew ? "created" : "already_stored")).ToList(),
-                errors.Select(e => new RejectedItem(e.Index, e.Field, e.Rule, e.Message)).ToList()));
+            normalized = SourceNormalizers.All[source].Normalize(root, receivedAt);
         }
+        catch (PayloadShapeException e)
+        {
+            metrics.Rejected.Add(1);
+            return ([], [], Problem(StatusCodes.Status422UnprocessableEntity, "Payload not accepted", e.Message, e.Rule,
+                [new ItemError(-1, e.Field, e.Rule, e.Message)]));
+        }
+
+        var errors = normalized.Errors.ToList();
+        var items = new List<IndexedItem>(normalized.Items.Count);
+        foreach (var indexed in normalized.Items)
+        {
+            if (StorageRule(indexed) is { } error)
+            {
+                errors.Add(error);
+            }
+            else
+            {
+                items.Add(indexed);
+            }
+        }
+
+        errors.Sort((a, b) => a.Index.CompareTo(b.Index));
+        metrics.Rejected.Add(errors.Count);
+        return items.Count > 0
+            ? (items, errors, null)
+            : (items, errors, Problem(StatusCodes.Status422UnprocessableEntity, "No item accepted",
+                $"None of the {errors.Count} item(s) passed validation; see errors.", "invalid_items", errors));
+    }
+
+    /// <summary>Stores the items durably, then answers; nothing is acknowledged that is not stored.</summary>
+    private static async Task<IResult> StoreAsync(
+        string source, List<IndexedItem> items, List<ItemError> errors, DateTimeOffset receivedAt, RawItemWriter writer, IngestMetrics metrics, HttpContext context, ILogger logger)
+    {
+        IReadOnlyList<StoredItem> stored;
+        try
+        {
+            stored = await writer.StoreAsync(items.Select(i => i.Item).ToList(), receivedAt, context.RequestAborted);
+        }
+        catch (PostgresException e) when (RawItemWriter.IsUnstorable(e))
+        {
+            metrics.Rejected.Add(items.Count);
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Payload not storable",
+                $"PostgreSQL refused a value of this payload ({e.MessageText}); nothing from this request was stored. Remove the value (for example a lone UTF-16 surrogate escape such as \\ud800) and resend.",
+                "unstorable");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !context.RequestAborted.IsCancellationRequested)
+        {
+            IngestLog.StoreUnavailable(logger, source, e.Message);
+            context.Response.Headers.RetryAfter = "5";
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+                "The raw database is unavailable; nothing from this request was stored. Retry later.", "storage");
+        }
+
+        return Answer(source, items, stored, errors, metrics);
+    }
+
+    /// <summary>200 with each accepted item's id and status (<c>created</c> or <c>already_stored</c>) and the rejected ones.</summary>
+    private static IResult Answer(string source, List<IndexedItem> items, IReadOnlyList<StoredItem> stored, List<ItemError> errors, IngestMetrics metrics)
+    {
+        var created = stored.Count(s => s.IsNew);
+        metrics.Accepted.Add(created);
+        metrics.Redelivered.Add(stored.Count - created);
+        return Results.Ok(new WebhookResponse(
+            source,
+            items.Select((x, i) => new AcceptedItem(x.Index, stored[i].Id, x.Item.ExternalId, stored[i].IsNew ? "created" : "already_stored")).ToList(),
+            errors.Select(e => new RejectedItem(e.Index, e.Field, e.Rule, e.Message)).ToList()));
     }
 
     private static string? Authenticate(WebhookSourceOptions source, HttpRequest request, byte[] body, DateTimeOffset now, TimeSpan tolerance)
@@ -200,7 +242,7 @@ public static class WebhookEndpoints
             && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadLimitedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream(request.ContentLength is > 0 and var n ? (int)n : 4096);
         var chunk = new byte[16 * 1024];
@@ -233,9 +275,3 @@ public static class WebhookEndpoints
                 ["errors"] = errors.Select(e => new RejectedItem(e.Index < 0 ? null : e.Index, e.Field, e.Rule, e.Message)).ToList(),
             });
 }
-
-public sealed record WebhookResponse(string Source, IReadOnlyList<AcceptedItem> Accepted, IReadOnlyList<RejectedItem> Rejected);
-
-public sealed record AcceptedItem(int Index, Guid Id, string ExternalId, string Status);
-
-public sealed record RejectedItem(int? Index, string Field, string Rule, string Message);

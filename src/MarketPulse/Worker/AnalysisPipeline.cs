@@ -3,20 +3,20 @@ using System.Diagnostics.Metrics;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Dedup;
 using MarketPulse.Analysis.Ollama;
-using MarketPulse.Ingestion;
+using MarketPulse.Messaging.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
 
 /// <summary>
-/// What became of a batch, after it was stored: the analyses made (to publish), duplicates, failures, the alerts
-/// newly raised, and how many items were already done.
+/// What became of a batch, after it was stored (with its messages, in the analytics outbox): the analyses made,
+/// duplicates, failures (for the dead-letter topic), the alerts newly raised, and how many items were already done.
 /// </summary>
 public sealed record BatchOutcome(
     IReadOnlyList<ItemAnalysis> Analyses,
     IReadOnlyList<ItemDuplicate> Duplicates,
     IReadOnlyList<ItemFailure> Failures,
-    IReadOnlyList<Alert> Alerts,
+    IReadOnlyList<AlertMessage> Alerts,
     int Skipped);
 
 /// <summary>
@@ -93,8 +93,6 @@ public sealed class AnalysisPipeline(
         metrics.Analysed.Add(inserted.Count);
         metrics.Duplicates.Add(found.Count);
         metrics.Failed.Add(failures.Count);
-        // Every analysis of this call is handed on for aggregation_topic, also those a failed earlier attempt of the
-        // same batch already stored (the insert skipped them): the batch failed before they were published.
         return new BatchOutcome(analyses, found, failures, alerts, batch.Count - items.Count - failures.Count(f => f.Attempts == 0));
     }
 
@@ -176,7 +174,13 @@ public sealed class WorkerMetrics
         Analysed = meter.CreateCounter<long>("marketpulse.analysis.items.analysed", "{item}");
         Duplicates = meter.CreateCounter<long>("marketpulse.analysis.items.duplicates", "{item}");
         Failed = meter.CreateCounter<long>("marketpulse.analysis.items.failed", "{item}");
+        Published = meter.CreateCounter<long>("marketpulse.results_outbox.published", "{message}", "Result and alert messages published to Kafka");
+        meter.CreateObservableGauge("marketpulse.results_outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Result and alert messages waiting to be published");
     }
+
+    public long OutboxBacklog;
+
+    public Counter<long> Published { get; }
 
     public Histogram<double> Latency { get; }
 

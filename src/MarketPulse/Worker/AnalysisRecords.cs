@@ -1,5 +1,5 @@
 using MarketPulse.Analysis;
-using MarketPulse.Ingestion;
+using MarketPulse.Messaging.Contracts;
 
 namespace MarketPulse.Worker;
 
@@ -15,5 +15,3 @@ public sealed record ItemDuplicate(ItemMessage Item, Guid OriginalId, string Kin
 /// <summary>An item given up on: recorded, and sent to the dead-letter topic.</summary>
 public sealed record ItemFailure(ItemMessage? Item, string Key, int Attempts, string Error);
 
-/// <summary>An alert raised by a rule.</summary>
-public sealed record Alert(string Rule, string? Symbol, Guid ItemId, string Severity, string Message, DateTimeOffset CreatedAt);

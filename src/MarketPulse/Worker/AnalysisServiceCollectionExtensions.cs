@@ -4,6 +4,7 @@ using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Entities;
 using MarketPulse.Analysis.Ollama;
 using MarketPulse.Analysis.Sentiment;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
@@ -48,9 +49,11 @@ public static class AnalysisServiceCollectionExtensions
     {
         services.AddDedup();
         services.AddSingleton<DuplicateGate>();
-        services.AddSingleton<AnalyticsStore>();
+        services.TryAddSingleton<AnalyticsStore>();
         services.AddSingleton<WorkerMetrics>();
         services.AddSingleton<AnalysisPipeline>();
+        services.AddSingleton<ResultsOutboxPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResultsOutboxPublisher>());
         services.AddSingleton<AnalysisWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
         return services;

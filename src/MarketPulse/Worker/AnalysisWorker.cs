@@ -1,16 +1,17 @@
-using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using MarketPulse.Ingestion;
 using MarketPulse.Messaging;
+using MarketPulse.Messaging.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
 
 /// <summary>
 /// Consumes <c>sentiment_analysis_topic</c> in a consumer group (cooperative-sticky), in batches. Offsets
-/// are stored only after the batch's outcomes are in the analytics database and its messages on
-/// aggregation_topic and alert_topic are acknowledged (at-least-once; the writes are idempotent). When a
+/// are stored only after the batch's outcomes, and their messages for aggregation_topic and alert_topic, are
+/// committed in the analytics database (its outbox, sent by <see cref="ResultsOutboxPublisher"/>; at-least-once,
+/// the writes are idempotent) and its dead letters are acknowledged. When a
 /// dependency fails, the batch is sought back and retried after a pause, so nothing is skipped. Undecodable
 /// messages and items that keep failing go to the dead-letter topic. On shutdown the batch in hand is
 /// finished, offsets are committed and the consumer leaves the group.
@@ -18,6 +19,7 @@ namespace MarketPulse.Worker;
 public sealed class AnalysisWorker(
     KafkaEnvironment kafka,
     KafkaProducer producer,
+    ResultsOutboxPublisher results,
     IServiceProvider services,
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
@@ -178,6 +180,11 @@ public sealed class AnalysisWorker(
             {
                 try
                 {
+                    if (!MessageHeaders.IsOrUnmarked<ItemMessage>(message.Message.Headers))
+                    {
+                        throw new NotSupportedException($"a '{MessageHeaders.Read(message.Message.Headers).Type}' message is not an item to analyse");
+                    }
+
                     var item = ItemMessage.Deserialize(message.Message.Value);
                     (message.Message.Headers?.TryGetLastBytes(OutboxPublisher.ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add(item);
                 }
@@ -208,7 +215,8 @@ public sealed class AnalysisWorker(
                 }
             }
 
-            await PublishAsync(outcomes, deadLetters);
+            results.Notify();
+            await PublishAsync(deadLetters);
 
             foreach (var message in batch)
             {
@@ -238,40 +246,14 @@ public sealed class AnalysisWorker(
         }
     }
 
-    private async Task PublishAsync(List<BatchOutcome> outcomes, List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters)
+    private async Task PublishAsync(List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters)
     {
-        var topics = kafka.Options;
         var sends = new List<Task>();
-        foreach (var outcome in outcomes)
-        {
-            foreach (var a in outcome.Analyses)
-            {
-                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, a.Item.Key, JsonSerializer.SerializeToUtf8Bytes(ResultMessage.Of(a), AnalyticsStore.Json), null, CancellationToken.None));
-            }
-
-            foreach (var d in outcome.Duplicates)
-            {
-                sends.Add(producer.ProduceAsync(topics.Aggregation.Name, d.Item.Key, JsonSerializer.SerializeToUtf8Bytes(ResultMessage.Of(d), AnalyticsStore.Json), null, CancellationToken.None));
-            }
-
-            foreach (var alert in outcome.Alerts)
-            {
-                sends.Add(producer.ProduceAsync(topics.Alert.Name, alert.Symbol ?? alert.ItemId.ToString(), JsonSerializer.SerializeToUtf8Bytes(alert, AnalyticsStore.Json), null, CancellationToken.None));
-            }
-        }
-
         foreach (var (message, error, attempts) in deadLetters)
         {
-            var headers = new Headers
-            {
-                { "mp-error", Encoding.UTF8.GetBytes(error) },
-                { "mp-source-topic", Encoding.UTF8.GetBytes(message.Topic) },
-                { "mp-partition", Encoding.UTF8.GetBytes(message.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-                { "mp-offset", Encoding.UTF8.GetBytes(message.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-                { "mp-attempts", Encoding.UTF8.GetBytes(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
-            };
-            sends.Add(producer.ProduceAsync(topics.DeadLetter.Name, message.Message.Key ?? "", message.Message.Value ?? [], headers, CancellationToken.None));
-            WorkerLog.DeadLettered(logger, message.Message.Key ?? "", error);
+            var dead = DeadLetterMessage.Of(message, error, attempts);
+            sends.Add(producer.ProduceAsync(kafka.Options.DeadLetter.Name, dead.Key, dead.Value, dead.ToHeaders(), CancellationToken.None));
+            WorkerLog.DeadLettered(logger, dead.Key, error);
         }
 
         await Task.WhenAll(sends);
@@ -310,31 +292,4 @@ public sealed class AnalysisWorker(
             WorkerLog.CommitFailed(logger, e.Error.Reason);
         }
     }
-}
-
-/// <summary>The message on aggregation_topic for each item the worker finished.</summary>
-public sealed record ResultMessage(
-    string Type,
-    Guid ItemId,
-    string Source,
-    string ExternalId,
-    string? Label,
-    double? Score,
-    double? Confidence,
-    string? AssetClass,
-    IReadOnlyList<string> Symbols,
-    IReadOnlyList<MarketPulse.Analysis.Entity>? Entities,
-    string? Version,
-    Guid? OriginalId,
-    double? Similarity,
-    DateTimeOffset? PublishedAt,
-    DateTimeOffset ReceivedAt,
-    double? LatencyMs)
-{
-    public static ResultMessage Of(ItemAnalysis a) => new(
-        "analysis", a.Item.Id, a.Item.Source, a.Item.ExternalId, AnalyticsStore.LabelName(a.Result.Label), a.Result.Score, a.Result.Confidence,
-        AnalyticsStore.AssetClassName(a.Result.AssetClass), a.Symbols, a.Result.Entities, a.Result.Version, null, null, a.Item.PublishedAt, a.Item.ReceivedAt, a.LatencyMs);
-
-    public static ResultMessage Of(ItemDuplicate d) => new(
-        "duplicate", d.Item.Id, d.Item.Source, d.Item.ExternalId, null, null, null, null, d.Item.Symbols, null, null, d.OriginalId, d.Similarity, d.Item.PublishedAt, d.Item.ReceivedAt, null);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MarketPulse.Analysis;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -68,10 +69,10 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         RETURNING rule, symbol, item_id, severity, message, created_at
         """;
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    private const string SelectAnalysesSql = """
+        SELECT version, label, score, confidence, asset_class, entities::text, symbols, analyzer, model, prompt_version, analyzed_at, latency_ms
+        FROM analysis_results WHERE item_id = $1 ORDER BY analyzed_at
+        """;
 
     /// <summary>Items that already have a result (any version) or are recorded as duplicates.</summary>
     public async Task<HashSet<Guid>> AlreadyProcessedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
@@ -94,8 +95,55 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         return done;
     }
 
-    /// <summary>Stores a batch's outcomes; returns the analyses newly stored and the alerts newly raised.</summary>
-    public async Task<(IReadOnlyList<ItemAnalysis> Inserted, IReadOnlyList<Alert> Alerts)> SaveAsync(
+    /// <summary>Every analysis of the item (oldest first), its duplicate link and its failure record, as stored.</summary>
+    public async Task<ItemOutcome> GetOutcomeAsync(Guid itemId, CancellationToken cancellationToken)
+    {
+        await using var connection = await databases.Analytics.OpenConnectionAsync(cancellationToken);
+        var analyses = new List<StoredAnalysis>();
+        await using (var command = new NpgsqlCommand(SelectAnalysesSql, connection))
+        {
+            command.Parameters.AddWithValue(itemId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                analyses.Add(new StoredAnalysis(
+                    reader.GetString(0), reader.GetString(1), reader.GetFloat(2), reader.GetFloat(3), reader.GetString(4),
+                    JsonSerializer.Deserialize<List<ResultEntity>>(reader.GetString(5), MessageJson.Options) ?? [],
+                    reader.GetFieldValue<string[]>(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
+                    reader.GetFieldValue<DateTimeOffset>(10), reader.GetDouble(11)));
+            }
+        }
+
+        DuplicateLink? duplicate = null;
+        await using (var command = new NpgsqlCommand("SELECT original_id, kind, similarity, detected_at FROM duplicates WHERE item_id = $1", connection))
+        {
+            command.Parameters.AddWithValue(itemId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                duplicate = new DuplicateLink(reader.GetGuid(0), reader.GetString(1), reader.GetFloat(2), reader.GetFieldValue<DateTimeOffset>(3));
+            }
+        }
+
+        StoredFailure? failure = null;
+        await using (var command = new NpgsqlCommand("SELECT attempts, error, failed_at FROM analysis_failures WHERE item_id = $1", connection))
+        {
+            command.Parameters.AddWithValue(itemId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                failure = new StoredFailure(reader.GetInt32(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+            }
+        }
+
+        return new ItemOutcome(analyses, duplicate, failure);
+    }
+
+    /// <summary>
+    /// Stores a batch's outcomes and, in the same transaction, their messages for aggregation_topic and alert_topic
+    /// (<see cref="ResultsOutbox"/>); returns the analyses newly stored and the alerts newly raised.
+    /// </summary>
+    public async Task<(IReadOnlyList<ItemAnalysis> Inserted, IReadOnlyList<AlertMessage> Alerts)> SaveAsync(
         IReadOnlyList<ItemAnalysis> analyses,
         IReadOnlyList<ItemDuplicate> duplicates,
         IReadOnlyList<ItemFailure> failures,
@@ -110,6 +158,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         await InsertFailuresAsync(connection, transaction, failures, cancellationToken);
         await UpsertRollupsAsync(connection, transaction, inserted, cancellationToken);
         var alerts = await RaiseAlertsAsync(connection, transaction, inserted, alertOptions, cancellationToken);
+        await ResultsOutbox.WriteAsync(connection, transaction, analyses, duplicates, alerts, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return (inserted, alerts);
@@ -131,7 +180,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         command.Parameters.AddWithValue(analyses.Select(a => (float)Math.Clamp(a.Result.Score, -1, 1)).ToArray());
         command.Parameters.AddWithValue(analyses.Select(a => (float)Math.Clamp(a.Result.Confidence, 0, 1)).ToArray());
         command.Parameters.AddWithValue(analyses.Select(a => AssetClassName(a.Result.AssetClass)).ToArray());
-        command.Parameters.Add(new NpgsqlParameter { Value = analyses.Select(a => JsonSerializer.Serialize(a.Result.Entities, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = analyses.Select(a => JsonSerializer.Serialize(ResultMessages.EntitiesOf(a.Result), MessageJson.Options)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter { Value = analyses.Select(a => JsonSerializer.Serialize(a.Symbols)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.AddWithValue(analyses.Select(a => a.Result.Analyzer).ToArray());
         command.Parameters.AddWithValue(analyses.Select(a => a.Result.Model).ToArray());
@@ -220,7 +269,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<Alert>> RaiseAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ItemAnalysis> inserted, AlertOptions options, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertMessage>> RaiseAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ItemAnalysis> inserted, AlertOptions options, CancellationToken cancellationToken)
     {
         if (inserted.Count == 0)
         {
@@ -229,14 +278,14 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
 
         var now = time.GetUtcNow();
         var watched = options.WatchedSymbols.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var candidates = new List<Alert>();
+        var candidates = new List<AlertMessage>();
         foreach (var a in inserted)
         {
             if (a.Result.Label == SentimentLabel.Bearish && a.Result.Score <= options.StrongNegativeScore && a.Result.Confidence >= options.MinConfidence)
             {
                 foreach (var symbol in a.Symbols.Where(s => watched.Count == 0 || watched.Contains(s)))
                 {
-                    candidates.Add(new Alert("strong_negative", symbol, a.Item.Id, "high",
+                    candidates.Add(new AlertMessage("strong_negative", symbol, a.Item.Id, "high",
                         $"Strongly bearish {a.Item.Source} item about {symbol} (score {a.Result.Score:0.00}, confidence {a.Result.Confidence:0.00}): {Shorten(a.Item.Title ?? a.Item.Text)}", now));
                 }
             }
@@ -266,7 +315,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
             foreach (var (symbol, recent, previous) in swings)
             {
                 var trigger = inserted.Last(a => a.Symbols.Contains(symbol, StringComparer.Ordinal));
-                candidates.Add(new Alert("sentiment_swing", symbol, trigger.Item.Id, "medium",
+                candidates.Add(new AlertMessage("sentiment_swing", symbol, trigger.Item.Id, "medium",
                     $"Sentiment on {symbol} moved from {previous:0.00} to {recent:0.00} within {options.SwingWindow.TotalMinutes:0} minutes", now));
             }
         }
@@ -283,21 +332,21 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         insert.Parameters.AddWithValue(candidates.Select(c => c.Severity).ToArray());
         insert.Parameters.AddWithValue(candidates.Select(c => c.Message).ToArray());
         insert.Parameters.AddWithValue(candidates.Select(c => c.CreatedAt).ToArray());
-        var raised = new List<Alert>();
+        var raised = new List<AlertMessage>();
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                raised.Add(new Alert(reader.GetString(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
+                raised.Add(new AlertMessage(reader.GetString(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
             }
         }
 
         return raised;
     }
 
-    public static string LabelName(SentimentLabel label) => label.ToString().ToLowerInvariant();
+    public static string LabelName(SentimentLabel label) => MessageJson.Name(label);
 
-    public static string AssetClassName(AssetClass assetClass) => assetClass.ToString().ToLowerInvariant();
+    public static string AssetClassName(AssetClass assetClass) => MessageJson.Name(assetClass);
 
     private static DateTimeOffset Minute(DateTimeOffset t)
     {

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Dedup;
 using MarketPulse.Analysis.Embeddings;
-using MarketPulse.Ingestion;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using Microsoft.Extensions.Options;
 

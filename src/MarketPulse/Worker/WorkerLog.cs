@@ -41,4 +41,13 @@ internal static partial class WorkerLog
 
     [LoggerMessage(5012, LogLevel.Debug, "Batch of {Count}: duplicate checks and embeddings {DedupMs} ms, analysis {AnalyseMs} ms, analytics write {SaveMs} ms")]
     public static partial void BatchStages(ILogger logger, int count, double dedupMs, double analyseMs, double saveMs);
+
+    [LoggerMessage(5013, LogLevel.Warning, "Results outbox: {Count} message(s) not acknowledged by Kafka; retrying in {DelaySeconds} s")]
+    public static partial void PublishFailed(ILogger logger, int count, double delaySeconds);
+
+    [LoggerMessage(5014, LogLevel.Warning, "Results outbox: analytics database unavailable: {Reason}")]
+    public static partial void OutboxDatabaseError(ILogger logger, string reason);
+
+    [LoggerMessage(5015, LogLevel.Warning, "Results outbox: shutdown left rows unpublished ({Reason}); they are published at the next start")]
+    public static partial void OutboxDrainIncomplete(ILogger logger, string reason);
 }

@@ -29,24 +29,18 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Exact_copy_is_caught_without_computing_an_embedding()
+    public async Task Exact_copy_is_caught_by_the_hash_alone_and_adds_no_vector()
     {
         using var index = Dedup.Index(fixture.Redis, Dedup.Options(_prefix));
         var hash = TextFingerprint.Hash("Fed holds rates");
-        var embeddings = 0;
-        var vector = SyntheticVectors.RandomUnit(_random, Dedup.Dimensions);
-        ValueTask<float[]> Embed(CancellationToken ct)
-        {
-            embeddings++;
-            return ValueTask.FromResult(vector);
-        }
 
-        var first = await index.CheckAsync("a", hash, Dedup.Model, Embed, CancellationToken.None);
-        var copy = await index.CheckAsync("b", hash, Dedup.Model, Embed, CancellationToken.None);
+        var first = await index.CheckExactAsync("a", hash, CancellationToken.None);
+        await index.CheckNearAsync("a", SyntheticVectors.RandomUnit(_random, Dedup.Dimensions), Dedup.Model, CancellationToken.None);
+        var copy = await index.CheckExactAsync("b", hash, CancellationToken.None);
 
         Assert.Equal(DedupOutcome.Original, first.Outcome);
-        Assert.Equal(DedupOutcome.ExactDuplicate, copy.Outcome);
-        Assert.Equal(1, embeddings);
+        Assert.Equal((DedupOutcome.ExactDuplicate, "a"), (copy.Outcome, copy.OriginalId));
+        Assert.Equal(1, await VectorsInRedisAsync());
     }
 
     [Fact]
@@ -63,7 +57,7 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
 
         Assert.Equal(DedupOutcome.Original, exactAgain.Outcome);
         Assert.Equal(DedupOutcome.Original, nearAgain.Outcome);
-        Assert.Equal(1, await index.CountAsync(Dedup.Model, CancellationToken.None));
+        Assert.Equal(1, await VectorsInRedisAsync());
     }
 
     [Fact]
@@ -124,7 +118,7 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         }
 
         Assert.All(outcomes, o => Assert.Equal(DedupOutcome.Original, o));
-        Assert.Equal(200, await index.CountAsync(Dedup.Model, CancellationToken.None));
+        Assert.Equal(200, await VectorsInRedisAsync());
     }
 
     [Fact]
@@ -163,7 +157,8 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         Assert.Equal((DedupOutcome.NearDuplicate, "old"), (withinNear.Outcome, withinNear.OriginalId));
         Assert.Equal(DedupOutcome.Original, afterExact.Outcome);
         Assert.Equal(DedupOutcome.Original, afterNear.Outcome);
-        Assert.Equal(1, await index.CountAsync(Dedup.Model, CancellationToken.None));
+        var again = await index.CheckNearAsync("again", vector, Dedup.Model, CancellationToken.None);
+        Assert.Equal((DedupOutcome.NearDuplicate, "late"), (again.Outcome, again.OriginalId));
     }
 
     [Fact]
@@ -208,9 +203,7 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
 
         Assert.Equal((DedupOutcome.NearDuplicate, "item-1"), (copyOfSecond.Outcome, copyOfSecond.OriginalId));
         Assert.Equal(DedupOutcome.Original, copyOfFirst.Outcome);
-        Assert.Equal(3, await index.CountAsync(Dedup.Model, CancellationToken.None));
-        var vectorKeys = (await fixture.KeysAsync(_prefix)).Count(k => k.ToString().Contains("}:v:", StringComparison.Ordinal));
-        Assert.Equal(3, vectorKeys);
+        Assert.Equal(3, await VectorsInRedisAsync());
     }
 
     [Fact]
@@ -320,4 +313,8 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         Assert.Equal(DedupOutcome.Original, decision.Outcome);
         Assert.Equal(TimeSpan.FromHours(12), provider.GetRequiredService<IOptions<DedupOptions>>().Value.Window);
     }
+
+    /// <summary>Vectors stored under this test's prefix (one key each).</summary>
+    private async Task<int> VectorsInRedisAsync() =>
+        (await fixture.KeysAsync(_prefix)).Count(k => k.ToString().Contains("}:v:", StringComparison.Ordinal));
 }

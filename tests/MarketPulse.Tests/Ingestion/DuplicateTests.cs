@@ -20,7 +20,7 @@ public sealed class DuplicateTests(IngestAppFixture fixture) : IClassFixture<Ing
         Assert.Equal(first.Accepted.Select(a => a.Id).Order(), rows.Values.Select(r => r.Id).Order());
 
         await harness.OutboxDrainedAsync();
-        var published = harness.ReadTopic(harness.SentimentTopic).Where(p => rows.Values.Any(r => r.Id == p.Message.Id)).ToList();
+        var published = harness.ReadTopic(harness.SentimentTopic).Where(p => rows.Values.Any(r => r.Id == p.Id)).ToList();
         Assert.Equal(3, published.Count);
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MarketPulse.Hosting;
 using MarketPulse.Ingestion;
 using MarketPulse.DevBroker;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 using MarketPulse.Webhooks;
@@ -25,13 +26,13 @@ internal sealed class IngestHarness : IAsyncDisposable
 
     private readonly NpgsqlDataSource _raw;
 
-    private IngestHarness(TestDatabases databases, TestApp app, string bootstrapServers, string sentimentTopic, string aggregationTopic, IReadOnlyDictionary<string, string> secrets)
+    private IngestHarness(TestDatabases databases, TestApp app, string bootstrapServers, string sentimentTopic, string marketDataTopic, IReadOnlyDictionary<string, string> secrets)
     {
         Databases = databases;
         App = app;
         BootstrapServers = bootstrapServers;
         SentimentTopic = sentimentTopic;
-        AggregationTopic = aggregationTopic;
+        MarketDataTopic = marketDataTopic;
         Secrets = secrets;
         _raw = NpgsqlDataSource.Create(databases[DatabaseKind.Raw]);
     }
@@ -46,7 +47,7 @@ internal sealed class IngestHarness : IAsyncDisposable
 
     public string SentimentTopic { get; }
 
-    public string AggregationTopic { get; }
+    public string MarketDataTopic { get; }
 
     /// <summary>The secret configured for each source (sources left out by the test have none).</summary>
     public IReadOnlyDictionary<string, string> Secrets { get; }
@@ -77,7 +78,7 @@ internal sealed class IngestHarness : IAsyncDisposable
                 .ToList();
             var app = await TestApp.StartAsync(HostTarget.Ingest, all);
             string Setting(string key) => all.Last(kv => kv.Key == key).Value!;
-            return new IngestHarness(databases, app, Setting("Kafka:BootstrapServers"), Setting("Kafka:Sentiment:Name"), Setting("Kafka:Aggregation:Name"), secrets);
+            return new IngestHarness(databases, app, Setting("Kafka:BootstrapServers"), Setting("Kafka:Sentiment:Name"), Setting("Kafka:MarketData:Name"), secrets);
         }
         catch
         {
@@ -90,7 +91,7 @@ internal sealed class IngestHarness : IAsyncDisposable
     {
         yield return new("Kafka:BootstrapServers", cluster.BootstrapServers);
         yield return new("Kafka:CreateTopics", "false");
-        foreach (var (key, partitions) in new[] { ("Sentiment", 3), ("Aggregation", 2), ("Alert", 1), ("DeadLetter", 1) })
+        foreach (var (key, partitions) in new[] { ("Sentiment", 3), ("Aggregation", 2), ("MarketData", 2), ("Alert", 1), ("DeadLetter", 1) })
         {
             var name = TestStack.UniqueName("own_" + key.ToLowerInvariant());
             cluster.CreateTopic(name, partitions);
@@ -212,7 +213,10 @@ internal sealed class IngestHarness : IAsyncDisposable
                 continue;
             }
 
-            messages.Add(new Published(topic, result.Message.Key, ItemMessage.Deserialize(result.Message.Value)));
+            var (type, version) = MessageHeaders.Read(result.Message.Headers);
+            messages.Add(type == MarketDataMessage.MessageType
+                ? new Published(topic, result.Message.Key, type, version, null, MarketDataMessage.Deserialize(result.Message.Value))
+                : new Published(topic, result.Message.Key, type, version, ItemMessage.Deserialize(result.Message.Value), null));
         }
 
         Assert.True(ended.Count == partitions.Count, $"could not read {topic} to its end");
@@ -220,9 +224,22 @@ internal sealed class IngestHarness : IAsyncDisposable
         return messages;
     }
 
-    /// <summary>Checks a published message against the row it was made from.</summary>
-    public static void AssertMessageMatches(RawRow row, ItemMessage message)
+    /// <summary>Checks a published message, its contract headers included, against the row it was made from.</summary>
+    public static void AssertMessageMatches(RawRow row, Published published)
     {
+        Assert.Equal(1, published.Version);
+        if (row.Kind == "market_data")
+        {
+            Assert.Equal(MarketDataMessage.MessageType, published.Type);
+            var point = Assert.IsType<MarketDataMessage>(published.MarketData);
+            Assert.Equal((row.Id, row.Source, row.ExternalId, row.Title, row.PublishedAt, row.ReceivedAt), (point.Id, point.Source, point.ExternalId, point.Title, point.PublishedAt, point.ReceivedAt));
+            Assert.Equal(row.Symbols, point.Symbols);
+            Assert.Equal(row.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal), point.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal));
+            return;
+        }
+
+        Assert.Equal(ItemMessage.MessageType, published.Type);
+        var message = Assert.IsType<ItemMessage>(published.Item);
         Assert.Equal(row.Id, message.Id);
         Assert.Equal(row.Source, message.Source);
         Assert.Equal(row.ExternalId, message.ExternalId);
@@ -273,5 +290,12 @@ internal sealed record RawRow(
     Dictionary<string, double> Metrics,
     string RawJson);
 
-/// <summary>A message read back from a topic.</summary>
-internal sealed record Published(string Topic, string Key, ItemMessage Message);
+/// <summary>A message read back from a topic: an item to analyse or a market-data point, by its <c>type</c> header.</summary>
+internal sealed record Published(string Topic, string Key, string? Type, int? Version, ItemMessage? Item, MarketDataMessage? MarketData)
+{
+    public Guid Id => Item?.Id ?? MarketData!.Id;
+
+    public string Source => Item?.Source ?? MarketData!.Source;
+
+    public string ExternalId => Item?.ExternalId ?? MarketData!.ExternalId;
+}

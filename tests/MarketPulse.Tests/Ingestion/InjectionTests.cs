@@ -49,6 +49,6 @@ public sealed class InjectionTests(IngestAppFixture fixture) : IClassFixture<Ing
         var published = await Poll.EventuallyAsync(
             () => Task.FromResult(harness.ReadTopic(harness.SentimentTopic).Where(p => keys.ContainsKey(p.Key)).ToList()),
             p => p.Count == 2, "both items published");
-        Assert.All(published, p => IngestHarness.AssertMessageMatches(keys[p.Key], p.Message));
+        Assert.All(published, p => IngestHarness.AssertMessageMatches(keys[p.Key], p));
     }
 }

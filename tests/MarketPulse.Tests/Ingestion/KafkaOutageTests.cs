@@ -33,16 +33,16 @@ public sealed class KafkaOutageTests
         await harness.OutboxDrainedAsync();
         await Poll.EventuallyAsync(harness.HealthBacklogAsync, backlog => backlog == 0, "backlog back to 0 in /health/ready");
 
-        var published = harness.ReadTopic(harness.SentimentTopic).Concat(harness.ReadTopic(harness.AggregationTopic)).ToList();
-        var stored = (await harness.RowsAsync("news", published.Where(p => p.Message.Source == "news").Select(p => p.Message.ExternalId)))
-            .Values.Concat((await harness.RowsAsync("truedata", published.Where(p => p.Message.Source == "truedata").Select(p => p.Message.ExternalId))).Values)
+        var published = harness.ReadTopic(harness.SentimentTopic).Concat(harness.ReadTopic(harness.MarketDataTopic)).ToList();
+        var stored = (await harness.RowsAsync("news", published.Where(p => p.Source == "news").Select(p => p.ExternalId)))
+            .Values.Concat((await harness.RowsAsync("truedata", published.Where(p => p.Source == "truedata").Select(p => p.ExternalId))).Values)
             .ToDictionary(r => r.Id);
         Assert.Equal(answers.Count + warmUp.Accepted.Count, await harness.CountAsync("raw_items"));
         foreach (var (source, id) in answers)
         {
-            var message = Assert.Single(published, p => p.Message.Id == id);
-            Assert.Equal(source == "truedata" ? harness.AggregationTopic : harness.SentimentTopic, message.Topic);
-            IngestHarness.AssertMessageMatches(stored[id], message.Message);
+            var message = Assert.Single(published, p => p.Id == id);
+            Assert.Equal(source == "truedata" ? harness.MarketDataTopic : harness.SentimentTopic, message.Topic);
+            IngestHarness.AssertMessageMatches(stored[id], message);
         }
     }
 

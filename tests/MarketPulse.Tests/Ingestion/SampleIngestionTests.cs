@@ -68,8 +68,8 @@ public sealed class SampleIngestionTests(IngestAppFixture fixture) : IClassFixtu
             created.Add((item, row));
         }
 
-        var topic = expected.Items[0].Item.Kind == ItemKind.MarketData ? harness.AggregationTopic : harness.SentimentTopic;
-        var otherTopic = topic == harness.SentimentTopic ? harness.AggregationTopic : harness.SentimentTopic;
+        var topic = expected.Items[0].Item.Kind == ItemKind.MarketData ? harness.MarketDataTopic : harness.SentimentTopic;
+        var otherTopic = topic == harness.SentimentTopic ? harness.MarketDataTopic : harness.SentimentTopic;
         var keys = created.Select(c => $"{source}:{c.Item.ExternalId}").ToHashSet(StringComparer.Ordinal);
         var published = await Poll.EventuallyAsync(
             () => Task.FromResult(harness.ReadTopic(topic).Where(p => keys.Contains(p.Key)).ToList()),
@@ -78,7 +78,7 @@ public sealed class SampleIngestionTests(IngestAppFixture fixture) : IClassFixtu
         foreach (var (item, row) in created)
         {
             var message = Assert.Single(published, p => p.Key == $"{source}:{item.ExternalId}");
-            IngestHarness.AssertMessageMatches(row, message.Message);
+            IngestHarness.AssertMessageMatches(row, message);
         }
 
         Assert.DoesNotContain(harness.ReadTopic(otherTopic), p => keys.Contains(p.Key));

@@ -1,5 +1,6 @@
 using System.Text;
 using MarketPulse.Hosting;
+using MarketPulse.Messaging.Contracts;
 
 namespace MarketPulse.Tests.Worker;
 
@@ -26,6 +27,7 @@ public sealed class AlertTests
 
         var alert = Assert.Single(setup.ReadTopic("Alert", 1));
         Assert.Equal("TATAMOTORS", alert.Message.Key);
+        Assert.Equal((AlertMessage.MessageType, (int?)AlertMessage.MessageVersion), MessageHeaders.Read(alert.Message.Headers));
         Assert.Contains(watched.Id.ToString(), Encoding.UTF8.GetString(alert.Message.Value), StringComparison.Ordinal);
     }
 }

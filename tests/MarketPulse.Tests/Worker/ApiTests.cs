@@ -15,7 +15,7 @@ public sealed class ApiTests
         var response = await app.Client.PostAsJsonAsync("/api/analyze", new { text = "Tata Motors shares plunge 9% as quarterly loss widens", source = "news" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await WorkerSetup.JsonAsync(response);
-        Assert.Equal("Bearish", result.GetProperty("label").GetString());
+        Assert.Equal("bearish", result.GetProperty("label").GetString());
         Assert.InRange(result.GetProperty("score").GetDouble(), -1, 0);
         Assert.InRange(result.GetProperty("confidence").GetDouble(), 0, 1);
         Assert.Equal("embedded", result.GetProperty("analyzer").GetString());

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using MarketPulse.Hosting;
-using MarketPulse.Ingestion;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 using MarketPulse.Tests.Foundation;
@@ -76,11 +76,11 @@ internal sealed class WorkerSetup : IAsyncDisposable
         Poll.UntilAsync(() => CountAsync(sql, parameters), count => count >= expected, TimeSpan.FromSeconds(90));
 
     /// <summary>Reads every message now on a topic (from the start), waiting until at least <paramref name="atLeast"/> arrived.</summary>
-    public List<ConsumeResult<string, byte[]>> ReadTopic(string key, int atLeast)
+    public List<ConsumeResult<string, byte[]>> ReadTopic(string key, int atLeast, string? bootstrapServers = null)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
-            BootstrapServers = TestKafka.BootstrapServers,
+            BootstrapServers = bootstrapServers ?? TestKafka.BootstrapServers,
             GroupId = TestStack.UniqueName("reader"),
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,

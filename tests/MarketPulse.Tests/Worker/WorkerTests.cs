@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using MarketPulse.Hosting;
+using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 using MarketPulse.Worker;
@@ -153,9 +154,12 @@ public sealed class WorkerTests
 
         Assert.Equal(1, await setup.WaitForCountAsync("SELECT count(*) FROM analysis_results WHERE item_id = $1", 1, good.Id));
         var dead = Assert.Single(setup.ReadTopic("DeadLetter", 1));
-        Assert.Equal("news:broken", dead.Message.Key);
-        Assert.True(dead.Message.Headers.TryGetLastBytes("mp-error", out var error));
-        Assert.StartsWith("undecodable message", Encoding.UTF8.GetString(error), StringComparison.Ordinal);
+        Assert.Equal((DeadLetterMessage.MessageType, (int?)DeadLetterMessage.MessageVersion), MessageHeaders.Read(dead.Message.Headers));
+        var letter = DeadLetterMessage.Read(dead.Message);
+        Assert.Equal("news:broken", letter.Key);
+        Assert.Equal("{not json", Encoding.UTF8.GetString(letter.Value));
+        Assert.Equal((setup.Topic("Sentiment"), 0), (letter.SourceTopic, letter.Partition));
+        Assert.StartsWith("undecodable message", letter.Error, StringComparison.Ordinal);
     }
 
     [Fact]

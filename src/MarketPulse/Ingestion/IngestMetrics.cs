@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace MarketPulse.Ingestion;
+
+/// <summary>Ingestion metrics (meter <c>MarketPulse.Ingest</c>).</summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "MarketPulse.Ingest";
+
+    public long OutboxBacklog;
+
+    public IngestMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Accepted = meter.CreateCounter<long>("marketpulse.ingest.items.accepted", "{item}", "Items stored for the first time");
+        Redelivered = meter.CreateCounter<long>("marketpulse.ingest.items.redelivered", "{item}", "Items that were already stored");
+        Rejected = meter.CreateCounter<long>("marketpulse.ingest.items.rejected", "{item}", "Items refused by validation");
+        Published = meter.CreateCounter<long>("marketpulse.outbox.published", "{message}", "Outbox rows published to Kafka");
+        meter.CreateObservableGauge("marketpulse.outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Outbox rows waiting to be published");
+    }
+
+    public Counter<long> Accepted { get; }
+
+    public Counter<long> Redelivered { get; }
+
+    public Counter<long> Rejected { get; }
+
+    public Counter<long> Published { get; }
+}
