@@ -25,6 +25,7 @@ public static class MarketPulseApp
         configure?.Invoke(builder);
 
         builder.AddMarketPulseCore(target.Name());
+        builder.Services.AddDashboardApi();
         if (target.HasFlag(HostTarget.Ingest))
         {
             builder.Services.AddIngestion();
@@ -49,6 +50,7 @@ public static class MarketPulseApp
         }
 
         app.MapItemsApi();
+        app.MapDashboardApi();
         app.MapMarketPulseHealth();
         app.MapMetrics("/metrics");
         return app;
