@@ -1,4 +1,5 @@
 using MarketPulse.Api;
+using MarketPulse.Dashboard;
 using MarketPulse.Health;
 using MarketPulse.Worker;
 using Prometheus;
@@ -42,6 +43,7 @@ public static class MarketPulseApp
         if (target.HasFlag(HostTarget.Ingest))
         {
             app.MapWebhooks();
+            app.MapDashboard();
         }
 
         if (target.HasFlag(HostTarget.Analyze))
