@@ -7,7 +7,7 @@ public static class DashboardEndpoints
     {
         var assets = new DashboardAssets();
         endpoints.MapGet("/", (HttpContext context) => assets.Serve(context, "/index.html")).ExcludeFromDescription();
-        endpoints.MapGet("/{file:regex(^[A-Za-z0-9.-]+\\.(js|css|txt)$)}", (HttpContext context, string file) => assets.Serve(context, "/" + file)).ExcludeFromDescription();
+        endpoints.MapGet("/{file}", (HttpContext context, string file) => assets.Serve(context, "/" + file)).ExcludeFromDescription();
         return endpoints;
     }
 }

@@ -232,7 +232,7 @@ function onEvent(type, data) {
       if (!list.querySelector(`[data-id="${data.id}"]`)) list.prepend(itemRow(data));
     }
     clearTimeout(refresh);
-    refresh = setTimeout(() => (state.symbol ? loadSymbol() : Promise.all([loadMood(), loadMovers()])).catch(console.error), 1500);
+    refresh = setTimeout(() => (state.symbol ? loadSymbol() : Promise.all([loadMood(), loadMovers(), loadHealth()])).catch(console.error), 1500);
   } else if (type === 'duplicate') {
     foldCopy(data);
   } else if (type === 'alert') {
