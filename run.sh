@@ -23,4 +23,7 @@ source scripts/local-env.sh
 mp_ensure_secrets
 source scripts/local-env.sh
 
+# The dashboard's assets, when missing or older than their sources.
+scripts/build-web.sh
+
 ./marketpulse serve --target all --urls "${MP_URLS:-http://127.0.0.1:8080}" --Database:MigrateOnStart=true "$@"

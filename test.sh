@@ -17,6 +17,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The dashboard's assets (npm ci from the lock file, esbuild) and the browser the browser tests drive.
+scripts/build-web.sh || { echo "test.sh: building the dashboard assets failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; } || echo "test.sh: chromium could not be installed; the browser tests will fail" >&2
+fi
+
 results="TestResults"
 rm -rf "$results"
 if ! dotnet build MarketPulse.slnx -c Release --nologo -v q -clp:ErrorsOnly; then

@@ -78,7 +78,7 @@ public static class ApiEndpoints
             ? TypedResults.Ok(item)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No item has the id {id}.");
 
-    private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var key = context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.Key;
         if (!string.IsNullOrEmpty(key))

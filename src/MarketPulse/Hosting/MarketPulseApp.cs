@@ -1,4 +1,5 @@
 using MarketPulse.Api;
+using MarketPulse.Dashboard;
 using MarketPulse.DevBroker;
 using MarketPulse.Health;
 using MarketPulse.Worker;
@@ -26,6 +27,7 @@ public static class MarketPulseApp
         configure?.Invoke(builder);
 
         builder.AddMarketPulseCore(target.Name());
+        builder.Services.AddDashboardApi();
         if (target.HasFlag(HostTarget.Ingest))
         {
             builder.Services.AddIngestion();
@@ -54,6 +56,7 @@ public static class MarketPulseApp
         if (target.HasFlag(HostTarget.Ingest))
         {
             app.MapWebhooks();
+            app.MapDashboard();
         }
 
         if (target.HasFlag(HostTarget.Analyze))
@@ -62,6 +65,7 @@ public static class MarketPulseApp
         }
 
         app.MapItemsApi();
+        app.MapDashboardApi();
         app.MapMarketPulseHealth();
         app.MapMetrics("/metrics");
         return app;

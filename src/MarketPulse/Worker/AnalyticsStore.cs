@@ -39,15 +39,15 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         ON CONFLICT (item_id) DO UPDATE SET attempts = excluded.attempts, error = excluded.error, failed_at = now()
         """;
 
-    private const string UpsertRollupSql = """
-        INSERT INTO sentiment_minute (bucket, symbol, asset_class, items, score_sum, bullish, bearish, neutral)
-        SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::int[], $7::int[], $8::int[])
-        ON CONFLICT (bucket, symbol, asset_class) DO UPDATE SET
-            items = sentiment_minute.items + excluded.items,
-            score_sum = sentiment_minute.score_sum + excluded.score_sum,
-            bullish = sentiment_minute.bullish + excluded.bullish,
-            bearish = sentiment_minute.bearish + excluded.bearish,
-            neutral = sentiment_minute.neutral + excluded.neutral
+    // Minute, hour and day rollups in one statement (one round trip); rows go in key order so that
+    // concurrent workers lock shared rows (the '*' totals) in the same order and cannot deadlock.
+    private static readonly string UpsertRollupSql = $"""
+        WITH input AS (
+            SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::int[], $8::int[], $9::int[])
+                AS t(bucket, symbol, asset_class, source, items, score_sum, bullish, bearish, neutral)),
+        minute AS ({UpsertRollup("sentiment_minute", "bucket")}),
+        hour AS ({UpsertRollup("sentiment_hour", "date_trunc('hour', bucket, 'UTC')")})
+        {UpsertRollup("sentiment_day", "date_trunc('day', bucket, 'UTC')")}
         """;
 
     private const string SwingSql = """
@@ -237,6 +237,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "UpsertRollupSql is built once from constant texts; values are parameters.")]
     private static async Task UpsertRollupsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ItemAnalysis> inserted, CancellationToken cancellationToken)
     {
         if (inserted.Count == 0)
@@ -249,8 +250,9 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
                 Bucket: Minute(a.Item.ReceivedAt),
                 Symbol: symbol,
                 AssetClass: AssetClassName(a.Result.AssetClass),
+                a.Item.Source,
                 a.Result)))
-            .GroupBy(r => (r.Bucket, r.Symbol, r.AssetClass))
+            .GroupBy(r => (r.Bucket, r.Symbol, r.AssetClass, r.Source))
             .Select(g => (g.Key, Items: g.Count(), ScoreSum: g.Sum(r => r.Result.Score),
                 Bullish: g.Count(r => r.Result.Label == SentimentLabel.Bullish),
                 Bearish: g.Count(r => r.Result.Label == SentimentLabel.Bearish),
@@ -261,6 +263,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         command.Parameters.AddWithValue(rows.Select(r => r.Key.Bucket).ToArray());
         command.Parameters.AddWithValue(rows.Select(r => r.Key.Symbol).ToArray());
         command.Parameters.AddWithValue(rows.Select(r => r.Key.AssetClass).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.Key.Source).ToArray());
         command.Parameters.AddWithValue(rows.Select(r => r.Items).ToArray());
         command.Parameters.AddWithValue(rows.Select(r => r.ScoreSum).ToArray());
         command.Parameters.AddWithValue(rows.Select(r => r.Bullish).ToArray());
@@ -268,6 +271,18 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         command.Parameters.AddWithValue(rows.Select(r => r.Neutral).ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static string UpsertRollup(string table, string bucket) => $"""
+        INSERT INTO {table} (bucket, symbol, asset_class, source, items, score_sum, bullish, bearish, neutral)
+        SELECT {bucket}, symbol, asset_class, source, sum(items), sum(score_sum), sum(bullish), sum(bearish), sum(neutral)
+        FROM input GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (bucket, symbol, asset_class, source) DO UPDATE SET
+            items = {table}.items + excluded.items,
+            score_sum = {table}.score_sum + excluded.score_sum,
+            bullish = {table}.bullish + excluded.bullish,
+            bearish = {table}.bearish + excluded.bearish,
+            neutral = {table}.neutral + excluded.neutral
+        """;
 
     private async Task<IReadOnlyList<AlertMessage>> RaiseAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ItemAnalysis> inserted, AlertOptions options, CancellationToken cancellationToken)
     {
