@@ -69,14 +69,14 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             batchField = "root";
             AddFrames(root, string.Empty, entries, mappers, symbols);
         }
-        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("frames", out var frames) && frames.ValueKind == JsonValueKind.Array)
+        else if (root.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(root, "frames", out var frames) && frames.ValueKind == JsonValueKind.Array)
         {
             batchField = "frames";
             AddFrames(frames, "frames", entries, mappers, symbols);
         }
         else
         {
-            batchField = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Records", out _) ? "Records" : "root";
+            batchField = root.ValueKind == JsonValueKind.Object && JsonValues.Has(root, "Records") ? "Records" : "root";
             if (!AddFrame(root, string.Empty, entries, mappers, symbols))
             {
                 throw new PayloadShapeException("root",
@@ -121,7 +121,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
         string Child(string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-        if (frame.TryGetProperty("trade", out var trade))
+        if (JsonValues.TryGetExact(frame, "trade", out var trade))
         {
             entries.Add(new BatchEntry(trade, Child("trade")));
             mappers.Add((r, map) => MapPositional(r, map, "trade", TradeLayout, symbolAt: 0, timeAt: 1, interval: null));
@@ -130,17 +130,16 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
         foreach (var property in frame.EnumerateObject())
         {
-            if (BarKey().Match(property.Name) is { Success: true } bar)
+            if (JsonValues.NameOf(property) is { } name && BarKey().Match(name) is { Success: true } bar)
             {
                 var minutes = int.Parse(bar.Groups[1].Value, CultureInfo.InvariantCulture);
-                var name = property.Name;
                 entries.Add(new BatchEntry(property.Value, Child(name)));
                 mappers.Add((r, map) => MapPositional(r, map, name, BarLayout, symbolAt: 0, timeAt: 1, interval: minutes));
                 return true;
             }
         }
 
-        if (frame.TryGetProperty("symbollist", out var list))
+        if (JsonValues.TryGetExact(frame, "symbollist", out var list))
         {
             if (list.ValueKind != JsonValueKind.Array)
             {
@@ -151,7 +150,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             foreach (var row in list.EnumerateArray())
             {
                 var rowPath = Batch.At(Child("symbollist"), i++);
-                if (row.ValueKind == JsonValueKind.String && row.GetString() is { } binding && binding.LastIndexOf(':') is var colon and > 0)
+                if (JsonValues.String(row) is { } binding && binding.LastIndexOf(':') is var colon and > 0)
                 {
                     // "SYMBOL:ID" binding only: no values to store.
                     symbols[binding[(colon + 1)..]] = binding[..colon];
@@ -170,12 +169,11 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             return true;
         }
 
-        if (frame.TryGetProperty("Records", out var records))
+        if (JsonValues.TryGetExact(frame, "Records", out var records))
         {
-            if (frame.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String
-                && !string.Equals(status.GetString(), "Success", StringComparison.OrdinalIgnoreCase))
+            if (JsonValues.StringProperty(frame, "status") is { } status && !string.Equals(status, "Success", StringComparison.OrdinalIgnoreCase))
             {
-                throw new PayloadShapeException(Child("status"), $"The history response has status '{ItemReader.Shorten(status.GetString() ?? string.Empty)}', not Success.");
+                throw new PayloadShapeException(Child("status"), $"The history response has status '{ItemReader.Shorten(status)}', not Success.");
             }
 
             if (records.ValueKind != JsonValueKind.Array)
@@ -184,15 +182,14 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             }
 
             // TrueData's history response names no symbol; the sender adds it next to Records.
-            var historySymbol = frame.TryGetProperty("symbol", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var historySymbol = JsonValues.StringProperty(frame, "symbol");
             if (string.IsNullOrWhiteSpace(historySymbol))
             {
                 throw new PayloadShapeException(Child("symbol"),
                     "TrueData history responses carry no symbol: add \"symbol\" (e.g. \"NIFTY-I\") next to \"Records\".");
             }
 
-            int? minutes = frame.TryGetProperty("interval", out var iv) && iv.ValueKind == JsonValueKind.String
-                && IntervalText().Match(iv.GetString()!) is { Success: true } m
+            int? minutes = JsonValues.StringProperty(frame, "interval") is { } iv && IntervalText().Match(iv) is { Success: true } m
                 ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * (m.Groups[2].Value.StartsWith("h", StringComparison.OrdinalIgnoreCase) ? 60 : m.Groups[2].Value.StartsWith("d", StringComparison.OrdinalIgnoreCase) || m.Groups[2].Value.StartsWith("eod", StringComparison.OrdinalIgnoreCase) ? 1440 : 1)
                 : null;
             var i = 0;
@@ -207,7 +204,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
         foreach (var name in (string[])["ticks", "bars"])
         {
-            if (frame.TryGetProperty(name, out var objects) && objects.ValueKind == JsonValueKind.Array)
+            if (JsonValues.TryGetExact(frame, name, out var objects) && objects.ValueKind == JsonValueKind.Array)
             {
                 var i = 0;
                 foreach (var item in objects.EnumerateArray())
@@ -220,7 +217,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             }
         }
 
-        if (frame.TryGetProperty("symbol", out _) || frame.TryGetProperty("symbol_id", out _))
+        if (JsonValues.Has(frame, "symbol") || JsonValues.Has(frame, "symbol_id"))
         {
             entries.Add(new BatchEntry(frame, path));
             mappers.Add(MapObject);
@@ -404,17 +401,17 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
     private static string? Scalar(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => e.GetString()?.Trim(),
+        JsonValueKind.String => JsonValues.String(e)?.Trim(),
         JsonValueKind.Number => e.GetRawText(),
         _ => null,
     };
 
     private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^bar(\d{1,4})min$")]
+    [GeneratedRegex(@"^bar([0-9]{1,4})min$")]
     private static partial Regex BarKey();
 
-    [GeneratedRegex(@"^\s*(\d{1,4})\s*(min|m|hour|h|day|d|eod)?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*([0-9]{1,4})\s*(min|m|hour|h|day|d|eod)?", RegexOptions.IgnoreCase)]
     private static partial Regex IntervalText();
 
     [GeneratedRegex(@"^[A-Z0-9][A-Z0-9 &_.\-]*$")]
