@@ -119,6 +119,12 @@ public static class WebhookEndpoints
 
             errors.Sort((a, b) => a.Index.CompareTo(b.Index));
             metrics.Rejected.Add(errors.Count);
+            if (items.Count == 0 && errors.Count == 0)
+            {
+                // Only frames that carry nothing to store (a TrueData heartbeat): acknowledged.
+                return Results.Ok(new WebhookResponse(source, [], []));
+            }
+
             if (items.Count == 0)
             {
                 return Problem(StatusCodes.Status422UnprocessableEntity, "No item accepted",
