@@ -16,6 +16,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp => new RawItemWriter(sp.GetRequiredService<Databases>(), sp.GetRequiredService<OutboxSignal>()));
         services.AddHostedService<OutboxPublisher>();
+        services.AddSingleton<ReplayQueue>();
+        services.AddHostedService<RequeueOnStart>();
         services.AddHostedService<WebhookCredentialsReport>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return services;
