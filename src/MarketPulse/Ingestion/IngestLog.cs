@@ -23,4 +23,7 @@ internal static partial class IngestLog
 
     [LoggerMessage(4006, LogLevel.Information, "In-process broker: {Queued} item(s) without an outcome queued again for analysis ({Scanned} text item(s) looked at)")]
     public static partial void RequeuedWithoutOutcome(ILogger logger, int queued, int scanned);
+
+    [LoggerMessage(4007, LogLevel.Error, "Outbox: item {ItemId} set aside in outbox_dead_letters after {Attempts} attempt(s): {Reason}")]
+    public static partial void OutboxDeadLettered(ILogger logger, Guid itemId, int attempts, string reason);
 }

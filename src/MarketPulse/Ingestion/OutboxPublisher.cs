@@ -12,6 +12,9 @@ namespace MarketPulse.Ingestion;
 /// ingest instances share the work), produces them with the idempotent producer, waits for the broker's
 /// acknowledgements and deletes the acknowledged rows in the same transaction. Rows whose delivery failed
 /// stay and are retried with backoff: an item accepted while Kafka is down is published when it returns.
+/// A row Kafka refuses for what it is (too large, invalid), or one that failed <see cref="MaxAttempts"/> times
+/// while rows beside it were published, moves to <c>outbox_dead_letters</c>; the publisher backs off only
+/// when nothing of a batch went through, so one bad row does not slow the others.
 /// </summary>
 public sealed class OutboxPublisher(
     Databases databases,
@@ -23,17 +26,36 @@ public sealed class OutboxPublisher(
 {
     private const int BatchSize = 2000;
 
+    /// <summary>Failures of one row, while others were published, before it is set aside.</summary>
+    public const int MaxAttempts = 10;
+
+    // The message itself is refused: producing it again cannot succeed.
+    private static readonly HashSet<ErrorCode> Permanent =
+    [
+        ErrorCode.MsgSizeTooLarge, ErrorCode.InvalidMsg, ErrorCode.InvalidMsgSize,
+        ErrorCode.Local_BadMsg, ErrorCode.RecordListTooLarge, ErrorCode.InvalidRecord,
+    ];
+
+    private const string DeadLetterSql = """
+        WITH dead AS (
+            DELETE FROM outbox WHERE id = ANY($1)
+            RETURNING id, item_id, topic, reanalyze, created_at, attempts
+        )
+        INSERT INTO outbox_dead_letters (id, item_id, topic, reanalyze, created_at, attempts, last_error)
+        SELECT id, item_id, topic, reanalyze, created_at, attempts + 1, $2 FROM dead
+        """;
+
     // The oldest rows are claimed first and only then joined: with the LIMIT over the join, PostgreSQL joined
     // and sorted the whole backlog on every claim, so publishing slowed down as the backlog grew (after an outage).
     private const string ClaimSql = """
         WITH claimed AS (
-            SELECT id, item_id, topic, reanalyze FROM outbox
+            SELECT id, item_id, topic, reanalyze, attempts FROM outbox
             ORDER BY id
             LIMIT $1
             FOR UPDATE SKIP LOCKED
         )
         SELECT c.id, c.topic, r.id, r.source, r.external_id, r.kind, r.text, r.title, r.author, r.url, r.language,
-               r.published_at, r.received_at, r.symbols, r.metrics::text, c.reanalyze
+               r.published_at, r.received_at, r.symbols, r.metrics::text, c.reanalyze, c.attempts
         FROM claimed c JOIN raw_items r ON r.id = c.item_id
         ORDER BY c.id
         """;
@@ -53,6 +75,7 @@ public sealed class OutboxPublisher(
                 }
 
                 var (claimed, failed) = await PublishBatchAsync(stoppingToken);
+                // Failed counts only the rows left to retry while nothing went through: Kafka is away.
                 if (failed > 0)
                 {
                     backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(15).Ticks));
@@ -104,9 +127,11 @@ public sealed class OutboxPublisher(
 
     private async Task CountBacklogAsync(CancellationToken cancellationToken)
     {
-        await using var command = databases.Raw.CreateCommand("SELECT count(*) FROM outbox");
-        var count = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        Interlocked.Exchange(ref metrics.OutboxBacklog, count);
+        await using var command = databases.Raw.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        Interlocked.Exchange(ref metrics.OutboxBacklog, reader.GetInt64(0));
+        Interlocked.Exchange(ref metrics.OutboxDeadLetters, reader.GetInt64(1));
     }
 
     private async Task<(int Claimed, int Failed)> PublishBatchAsync(CancellationToken cancellationToken)
@@ -115,7 +140,7 @@ public sealed class OutboxPublisher(
         await using var connection = await databases.Raw.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var rows = new List<(long OutboxId, string Topic, ItemMessage Message, bool Reanalyze)>();
+        var rows = new List<(long OutboxId, string Topic, ItemMessage Message, bool Reanalyze, int Attempts)>();
         await using (var claim = new NpgsqlCommand(ClaimSql, connection, transaction))
         {
             claim.Parameters.AddWithValue(BatchSize);
@@ -130,7 +155,7 @@ public sealed class OutboxPublisher(
                     reader.GetFieldValue<string[]>(13),
                     System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(14)) ?? []);
                 var topic = reader.GetString(1) == "aggregation" ? options.Aggregation.Name : options.Sentiment.Name;
-                rows.Add((reader.GetInt64(0), topic, message, reader.GetBoolean(15)));
+                rows.Add((reader.GetInt64(0), topic, message, reader.GetBoolean(15), reader.GetInt32(16)));
             }
         }
 
@@ -142,19 +167,15 @@ public sealed class OutboxPublisher(
 
         var deliveries = rows.Select(row =>
         {
-            var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var done = new TaskCompletionSource<Error?>(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
                 producer.Produce(row.Topic, row.Message.Key, row.Message.Serialize(), row.Reanalyze ? ReanalyzeHeaders() : null,
-                    report => done.TrySetResult(report.Error.IsError ? report.Error.Reason : null));
-            }
-            catch (ProduceException<string, byte[]> e)
-            {
-                done.TrySetResult(e.Error.Reason);
+                    report => done.TrySetResult(report.Error.IsError ? report.Error : null));
             }
             catch (KafkaException e)
             {
-                done.TrySetResult(e.Error.Reason);
+                done.TrySetResult(e.Error);
             }
 
             return done.Task;
@@ -163,7 +184,9 @@ public sealed class OutboxPublisher(
         // Delivery reports arrive within the producer's message timeout, delivered or not.
         var errors = await Task.WhenAll(deliveries);
         var published = rows.Where((_, i) => errors[i] is null).Select(r => r.OutboxId).ToArray();
-        var failed = rows.Where((_, i) => errors[i] is not null).Select(r => r.OutboxId).ToArray();
+        var dead = rows.Where((row, i) => errors[i] is { } error
+            && (Permanent.Contains(error.Code) || (published.Length > 0 && row.Attempts + 1 >= MaxAttempts))).ToList();
+        var failed = rows.Where((row, i) => errors[i] is not null && !dead.Contains(row)).Select(r => r.OutboxId).ToArray();
 
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox WHERE id = ANY($1)", connection, transaction))
         {
@@ -175,15 +198,27 @@ public sealed class OutboxPublisher(
         {
             await using var update = new NpgsqlCommand("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)", connection, transaction);
             update.Parameters.AddWithValue(failed);
-            update.Parameters.AddWithValue(errors.First(e => e is not null)!);
+            update.Parameters.AddWithValue(errors.First(e => e is not null)!.Reason);
             await update.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
+        foreach (var row in dead)
+        {
+            var reason = errors[rows.IndexOf(row)]!.Reason;
+            await using var move = new NpgsqlCommand(DeadLetterSql, connection, transaction);
+            move.Parameters.AddWithValue(new[] { row.OutboxId });
+            move.Parameters.AddWithValue(reason);
+            await move.ExecuteNonQueryAsync(CancellationToken.None);
+            IngestLog.OutboxDeadLettered(logger, row.Message.Id, row.Attempts + 1, reason);
         }
 
         await transaction.CommitAsync(CancellationToken.None);
         metrics.Published.Add(published.Length);
+        metrics.DeadLettered.Add(dead.Count);
+        Interlocked.Add(ref metrics.OutboxDeadLetters, dead.Count);
         var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
-        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - published.Length), backlog);
-        return (rows.Count, failed.Length);
+        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - published.Length - dead.Count), backlog);
+        return (rows.Count, published.Length > 0 ? 0 : failed.Length);
     }
 
     /// <summary>Marks a message for analysis even when its item already has a result.</summary>
@@ -219,6 +254,8 @@ public sealed class IngestMetrics
 
     public long OutboxBacklog;
 
+    public long OutboxDeadLetters;
+
     public IngestMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -227,6 +264,8 @@ public sealed class IngestMetrics
         Rejected = meter.CreateCounter<long>("marketpulse.ingest.items.rejected", "{item}", "Items refused by validation");
         Published = meter.CreateCounter<long>("marketpulse.outbox.published", "{message}", "Outbox rows published to Kafka");
         meter.CreateObservableGauge("marketpulse.outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Outbox rows waiting to be published");
+        DeadLettered = meter.CreateCounter<long>("marketpulse.outbox.dead_lettered", "{row}", "Outbox rows set aside as unpublishable");
+        meter.CreateObservableGauge("marketpulse.outbox.dead_letters", () => Interlocked.Read(ref OutboxDeadLetters), "{row}", "Rows in outbox_dead_letters");
     }
 
     public Counter<long> Accepted { get; }
@@ -236,4 +275,6 @@ public sealed class IngestMetrics
     public Counter<long> Rejected { get; }
 
     public Counter<long> Published { get; }
+
+    public Counter<long> DeadLettered { get; }
 }
