@@ -27,6 +27,8 @@ public sealed class CrashRecoveryTests
             .Append(new("Redis__Configuration", TestStack.RedisConfiguration))
             .Append(new("Redis__KeyPrefix", TestStack.UniqueName("mpt")))
             .Append(new("Webhooks__Sources__news__Secret", secret))
+            // Distinct items only: a duplicate would get its outcome without the analyser, before the kill.
+            .Append(new("Dedup__Threshold", "1.0"))
             .ToList();
 
         // An "Ollama" that accepts connections and never answers: the first process consumes every item and
@@ -44,7 +46,7 @@ public sealed class CrashRecoveryTests
             using var client = new HttpClient { BaseAddress = baseAddress };
             for (var i = 0; i < Items; i++)
             {
-                var body = Encoding.UTF8.GetBytes(NewsPayloads.Single(NewsPayloads.Item()));
+                var body = Encoding.UTF8.GetBytes(NewsPayloads.Single(NewsPayloads.Item(title: $"Item {Guid.NewGuid():N} of the crash test", summary: Guid.NewGuid().ToString("N"))));
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/news") { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new("application/json");
                 WebhookSignature.AddHeaders(request, secret, body, DateTimeOffset.UtcNow);
@@ -56,7 +58,10 @@ public sealed class CrashRecoveryTests
             await Poll.UntilAsync(async () => (Outbox: await databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM outbox"), Asked: Count(held)),
                 s => s.Outbox == 0 && s.Asked > 0);
             Assert.Equal(0L, await databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM outbox"));
-            Assert.Equal(0L, await OutcomesAsync(databases));
+            var early = await databases.ScalarAsync<string>(DatabaseKind.Analytics, """
+                SELECT format('%s results, %s duplicates, %s failures', (SELECT count(*) FROM analysis_results), (SELECT count(*) FROM duplicates), (SELECT count(*) FROM analysis_failures))
+                """);
+            Assert.True(await OutcomesAsync(databases) == 0, $"outcomes before the kill: {early}\n{first.Describe()}");
 
             await first.KillAsync();
         }
