@@ -14,6 +14,12 @@ public sealed class KafkaOptions : IValidatableObject
     /// </summary>
     public string BootstrapServers { get; set; } = "";
 
+    /// <summary>
+    /// Lets a single role (serve --target ingest|analyze) host the in-process broker, which no other process can
+    /// reach; without it such a role refuses to start with an empty <see cref="BootstrapServers"/>.
+    /// </summary>
+    public bool AllowInProcessBroker { get; set; }
+
     /// <summary>Extra librdkafka client properties (security.protocol, sasl.*, ...), applied to every client.</summary>
     public Dictionary<string, string> Client { get; set; } = [];
 

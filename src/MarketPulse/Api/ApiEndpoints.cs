@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Ollama;
@@ -80,16 +78,10 @@ public static class ApiEndpoints
 
     internal static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var key = context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.Key;
-        if (!string.IsNullOrEmpty(key))
+        if (!ApiKey.IsPresented(context.HttpContext))
         {
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : "";
-            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
-            {
-                context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-                return Results.Problem(statusCode: 401, title: "Unauthorized");
-            }
+            context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Problem(statusCode: 401, title: "Unauthorized");
         }
 
         return await next(context);

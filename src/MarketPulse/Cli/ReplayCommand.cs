@@ -3,7 +3,6 @@ using System.Globalization;
 using MarketPulse.Ingestion;
 using MarketPulse.Messaging;
 using MarketPulse.Storage;
-using Npgsql;
 
 namespace MarketPulse.Cli;
 
@@ -19,8 +18,6 @@ namespace MarketPulse.Cli;
 /// </summary>
 internal static class ReplayCommand
 {
-    private const int Chunk = 5000;
-
     public static Command Create(string[] configuration)
     {
         var from = new Option<string?>("--from") { Description = "start of the range of received times (ISO 8601)", HelpName = "T" };
@@ -46,23 +43,9 @@ internal static class ReplayCommand
         await using var provider = builder.Services.BuildServiceProvider();
         var databases = provider.GetRequiredService<Databases>();
 
-        var queued = 0;
-        var scanned = 0;
-        var after = Guid.Empty;
-        while (true)
-        {
-            var ids = await NextChunkAsync(databases, after, from, to, cancellationToken);
-            if (ids.Count == 0)
-            {
-                break;
-            }
-
-            scanned += ids.Count;
-            after = ids[^1];
-            var pick = reanalyze ? ids : await WithoutOutcomeAsync(databases, ids, cancellationToken);
-            queued += await EnqueueAsync(databases, pick, reanalyze, cancellationToken);
-            Console.Error.WriteLine($"replay: scanned {scanned:N0}, queued {queued:N0}");
-        }
+        var done = await new ReplayQueue(databases).QueueAsync(from, to, reanalyze,
+            p => Console.Error.WriteLine($"replay: scanned {p.Scanned:N0}, queued {p.Queued:N0}"), cancellationToken);
+        var (scanned, queued) = (done.Scanned, done.Queued);
 
         Console.WriteLine($"replay: {queued:N0} item(s) queued for {(reanalyze ? "re-analysis" : "analysis")} out of {scanned:N0} text item(s) in range.");
         var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
@@ -96,68 +79,4 @@ internal static class ReplayCommand
         value is null ? fallback
         : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
         : throw new UsageException($"--{name} takes an ISO 8601 time such as 2026-11-29T10:00:00Z, not '{value}'.");
-
-    private static async Task<List<Guid>> NextChunkAsync(Databases databases, Guid after, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        await using var command = databases.Raw.CreateCommand("""
-            SELECT id FROM raw_items
-            WHERE id > $1 AND kind <> 'market_data' AND received_at >= $2 AND received_at <= $3
-            ORDER BY id LIMIT $4
-            """);
-        command.Parameters.AddWithValue(after);
-        command.Parameters.AddWithValue(from == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : from.ToUniversalTime());
-        command.Parameters.AddWithValue(to == DateTimeOffset.MaxValue ? new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero) : to.ToUniversalTime());
-        command.Parameters.AddWithValue(Chunk);
-        var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
-    }
-
-    private static async Task<List<Guid>> WithoutOutcomeAsync(Databases databases, List<Guid> ids, CancellationToken cancellationToken)
-    {
-        await using var command = databases.Analytics.CreateCommand("""
-            SELECT item_id FROM analysis_results WHERE item_id = ANY($1)
-            UNION SELECT item_id FROM duplicates WHERE item_id = ANY($1)
-            UNION SELECT item_id FROM analysis_failures WHERE item_id = ANY($1)
-            """);
-        command.Parameters.AddWithValue(ids.ToArray());
-        var done = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            done.Add(reader.GetGuid(0));
-        }
-
-        return ids.Where(id => !done.Contains(id)).ToList();
-    }
-
-    private static async Task<int> EnqueueAsync(Databases databases, List<Guid> ids, bool reanalyze, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-        {
-            return 0;
-        }
-
-        // Items already waiting in the outbox are not queued twice.
-        await using var command = databases.Raw.CreateCommand("""
-            INSERT INTO outbox (item_id, topic, reanalyze)
-            SELECT id, 'sentiment', $2 FROM unnest($1::uuid[]) AS t(id)
-            WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.item_id = t.id)
-            """);
-        command.Parameters.AddWithValue(ids.ToArray());
-        command.Parameters.AddWithValue(reanalyze);
-        try
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedColumn)
-        {
-            throw new StartupException(Databases.SettingName(DatabaseKind.Raw), "the raw database is not migrated to the current version; run ./marketpulse migrate.");
-        }
-    }
 }

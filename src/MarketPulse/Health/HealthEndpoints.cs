@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MarketPulse.Api;
 using MarketPulse.Hosting;
 using MarketPulse.Messaging;
 using MarketPulse.Messaging.Contracts;
@@ -46,6 +47,17 @@ public static class HealthEndpoints
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (!ApiKey.IsPresented(context))
+        {
+            // Hosts, database names, users, latencies and errors are for operators only.
+            var summary = new
+            {
+                status = report.Status.ToString(),
+                dependencies = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString() }),
+            };
+            return JsonSerializer.SerializeAsync(context.Response.Body, summary, MessageJson.Options, context.RequestAborted);
+        }
+
         var body = new
         {
             status = report.Status.ToString(),

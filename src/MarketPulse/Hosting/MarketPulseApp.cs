@@ -26,7 +26,7 @@ public static class MarketPulseApp
         });
         configure?.Invoke(builder);
 
-        builder.AddMarketPulseCore(target.Name());
+        builder.AddMarketPulseCore(target);
         builder.Services.AddDashboardApi();
         if (target.HasFlag(HostTarget.Ingest))
         {
@@ -72,8 +72,9 @@ public static class MarketPulseApp
     }
 
     /// <summary>Options, the three databases, Redis, Kafka, start-up checks, health and the database log sink.</summary>
-    public static WebApplicationBuilder AddMarketPulseCore(this WebApplicationBuilder builder, string component)
+    public static WebApplicationBuilder AddMarketPulseCore(this WebApplicationBuilder builder, HostTarget target)
     {
+        var component = target.Name();
         var services = builder.Services;
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // start failures are reported by the CLI, in one line
         builder.Logging.AddSimpleConsole(o =>
@@ -95,7 +96,7 @@ public static class MarketPulseApp
         services.AddSingleton<IConnectionMultiplexer>(sp => ConnectionMultiplexer.Connect(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Parse()));
         services.AddMessaging();
         services.AddDevelopmentBroker();
-        services.AddHostedService<StartupChecks>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupChecks>(sp, target));
         services.AddMarketPulseHealth();
         services.AddItemsApi();
         return builder;

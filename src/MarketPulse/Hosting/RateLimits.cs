@@ -39,7 +39,9 @@ public static class RateLimits
         if (path.StartsWithSegments("/webhooks", StringComparison.OrdinalIgnoreCase, out var rest))
         {
             var options = context.RequestServices.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
-            var source = rest.Value ?? "";
+            // The source the route serves, not the raw path: /webhooks/NEWS and /webhooks/news/ share news's buckets,
+            // and paths no route serves share one bucket instead of minting a bucket each.
+            var source = SourceNormalizers.Find(rest.Value?.Trim('/') ?? "")?.Source ?? "unrouted";
             return perClient
                 ? Bucket($"webhooks|{source}|{client}", options.ClientPermitsPerSecond)
                 : Bucket($"webhooks|{source}", options.SourcePermitsPerSecond);

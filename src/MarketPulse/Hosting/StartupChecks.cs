@@ -12,6 +12,7 @@ namespace MarketPulse.Hosting;
 /// setting), applies migrations when configured, makes the Kafka topics, then lets the log sink write.
 /// </summary>
 internal sealed class StartupChecks(
+    HostTarget target,
     Databases databases,
     IConnectionMultiplexer redis,
     KafkaEnvironment kafka,
@@ -27,6 +28,7 @@ internal sealed class StartupChecks(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         CheckApiKeyBeyondLoopback();
+        CheckBrokerOfOneRole();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout * 3);
@@ -64,6 +66,21 @@ internal sealed class StartupChecks(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// One role alone with the in-process broker talks to nobody: the ingest role's messages never reach an
+    /// analyze process, which hosts a broker of its own. Only the one-machine mode may host it unasked.
+    /// </summary>
+    private void CheckBrokerOfOneRole()
+    {
+        if (target == HostTarget.All || !kafka.IsMockCluster || kafka.Options.AllowInProcessBroker)
+        {
+            return;
+        }
+
+        throw new StartupException("Kafka:BootstrapServers",
+            $"the {target.Name()} role would host its own in-process broker, which no other process reaches; set Kafka__BootstrapServers to the address `./marketpulse broker` prints or to a real cluster (Kafka__AllowInProcessBroker=true runs it alone anyway).");
+    }
 
     /// <summary>The read API may go without a key only while the service listens on loopback.</summary>
     private void CheckApiKeyBeyondLoopback()

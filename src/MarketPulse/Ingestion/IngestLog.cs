@@ -20,4 +20,10 @@ internal static partial class IngestLog
 
     [LoggerMessage(4005, LogLevel.Error, "Webhook {Source}: raw database unavailable, answered 503: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string source, string reason);
+
+    [LoggerMessage(4006, LogLevel.Information, "In-process broker: {Queued} item(s) without an outcome queued again for analysis ({Scanned} text item(s) looked at)")]
+    public static partial void RequeuedWithoutOutcome(ILogger logger, int queued, int scanned);
+
+    [LoggerMessage(4007, LogLevel.Error, "Outbox: message {Key} set aside in outbox_dead_letters after {Attempts} attempt(s): {Reason}")]
+    public static partial void OutboxDeadLettered(ILogger logger, string key, int attempts, string reason);
 }

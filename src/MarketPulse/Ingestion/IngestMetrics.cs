@@ -9,6 +9,8 @@ public sealed class IngestMetrics
 
     public long OutboxBacklog;
 
+    public long OutboxDeadLetters;
+
     public IngestMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
@@ -17,6 +19,8 @@ public sealed class IngestMetrics
         Rejected = meter.CreateCounter<long>("marketpulse.ingest.items.rejected", "{item}", "Items refused by validation");
         Published = meter.CreateCounter<long>("marketpulse.outbox.published", "{message}", "Outbox rows published to Kafka");
         meter.CreateObservableGauge("marketpulse.outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Outbox rows waiting to be published");
+        DeadLettered = meter.CreateCounter<long>("marketpulse.outbox.dead_lettered", "{row}", "Outbox rows set aside as unpublishable");
+        meter.CreateObservableGauge("marketpulse.outbox.dead_letters", () => Interlocked.Read(ref OutboxDeadLetters), "{row}", "Rows in outbox_dead_letters");
     }
 
     public Counter<long> Accepted { get; }
@@ -26,4 +30,6 @@ public sealed class IngestMetrics
     public Counter<long> Rejected { get; }
 
     public Counter<long> Published { get; }
+
+    public Counter<long> DeadLettered { get; }
 }

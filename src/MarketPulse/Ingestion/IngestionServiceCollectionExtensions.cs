@@ -15,6 +15,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton(sp => new RawItemWriter(sp.GetRequiredService<Databases>(), sp.GetRequiredService<OutboxSignal>()));
         services.AddHostedService<OutboxPublisher>();
+        services.AddSingleton<ReplayQueue>();
+        services.AddHostedService<RequeueOnStart>();
         services.AddHostedService<WebhookCredentialsReport>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return services;
@@ -25,7 +27,7 @@ public static class IngestionServiceCollectionExtensions
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
-            var data = new Dictionary<string, object> { ["backlog"] = backlog };
+            var data = new Dictionary<string, object> { ["backlog"] = backlog, ["dead_letters"] = Interlocked.Read(ref metrics.OutboxDeadLetters) };
             return Task.FromResult(backlog > 100_000
                 ? HealthCheckResult.Degraded($"{backlog} items wait to be published to Kafka", data: data)
                 : HealthCheckResult.Healthy(data: data));

@@ -10,7 +10,7 @@ namespace MarketPulse.Ingestion;
 /// <summary>
 /// Publishes the raw database's outbox (<see cref="OutboxPublisherBase"/>): items to analyse to
 /// <c>sentiment_analysis_topic</c>, market data to <c>market_data_topic</c>. An item accepted while Kafka is down
-/// is published when it returns.
+/// is published when it returns; a row that cannot be published moves to <c>outbox_dead_letters</c>.
 /// </summary>
 public sealed class OutboxPublisher(
     Databases databases,
@@ -20,17 +20,26 @@ public sealed class OutboxPublisher(
     IngestMetrics metrics,
     ILogger<OutboxPublisher> logger) : OutboxPublisherBase(databases.Raw, producer, signal)
 {
+    private const string DeadLetters = """
+        WITH dead AS (
+            DELETE FROM outbox WHERE id = ANY($1)
+            RETURNING id, item_id, topic, reanalyze, created_at, attempts
+        )
+        INSERT INTO outbox_dead_letters (id, item_id, topic, reanalyze, created_at, attempts, last_error)
+        SELECT id, item_id, topic, reanalyze, created_at, attempts + 1, $2 FROM dead
+        """;
+
     // The oldest rows are claimed first and only then joined: with the LIMIT over the join, PostgreSQL joined
     // and sorted the whole backlog on every claim, so publishing slowed down as the backlog grew (after an outage).
     private const string ClaimSql = """
         WITH claimed AS (
-            SELECT id, item_id, topic, reanalyze FROM outbox
+            SELECT id, item_id, topic, reanalyze, attempts FROM outbox
             ORDER BY id
             LIMIT $1
             FOR UPDATE SKIP LOCKED
         )
         SELECT c.id, c.topic, r.id, r.source, r.external_id, r.kind, r.text, r.title, r.author, r.url, r.language,
-               r.published_at, r.received_at, r.symbols, r.metrics::text, c.reanalyze
+               r.published_at, r.received_at, r.symbols, r.metrics::text, c.reanalyze, c.attempts
         FROM claimed c JOIN raw_items r ON r.id = c.item_id
         ORDER BY c.id
         """;
@@ -54,7 +63,7 @@ public sealed class OutboxPublisher(
         if (row.GetString(1) == "aggregation")
         {
             var point = new MarketDataMessage(message.Id, message.Source, message.ExternalId, message.Title, message.PublishedAt, message.ReceivedAt, message.Symbols, message.Metrics);
-            return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.MarketData.Name, point.Key, point.Serialize(), MessageHeaders.Stamp<MarketDataMessage>());
+            return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.MarketData.Name, point.Key, point.Serialize(), MessageHeaders.Stamp<MarketDataMessage>(), row.GetInt32(16));
         }
 
         var headers = MessageHeaders.Stamp<ItemMessage>();
@@ -63,17 +72,32 @@ public sealed class OutboxPublisher(
             headers.Add(ReanalyzeHeader, [1]);
         }
 
-        return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.Sentiment.Name, message.Key, message.Serialize(), headers);
+        return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.Sentiment.Name, message.Key, message.Serialize(), headers, row.GetInt32(16));
     }
 
-    protected override void OnBacklogCounted(long rows) => Interlocked.Exchange(ref metrics.OutboxBacklog, rows);
+    protected override bool HasDeadLetters => true;
 
-    protected override void OnPublished(int rows)
+    protected override NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction) => new(DeadLetters, connection, transaction);
+
+    protected override NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) =>
+        source.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
+
+    protected override void OnBacklogCounted(long rows, long deadLetters)
+    {
+        Interlocked.Exchange(ref metrics.OutboxBacklog, rows);
+        Interlocked.Exchange(ref metrics.OutboxDeadLetters, deadLetters);
+    }
+
+    protected override void OnPublished(int rows, int deadLettered)
     {
         metrics.Published.Add(rows);
+        metrics.DeadLettered.Add(deadLettered);
+        Interlocked.Add(ref metrics.OutboxDeadLetters, deadLettered);
         var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
-        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - rows), backlog);
+        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - rows - deadLettered), backlog);
     }
+
+    protected override void OnDeadLettered(OutboxMessage row, string reason) => IngestLog.OutboxDeadLettered(logger, row.Key, row.Attempts + 1, reason);
 
     protected override void OnPublishFailed(int rows, TimeSpan backoff) => IngestLog.PublishFailed(logger, rows, backoff.TotalSeconds);
 

@@ -11,10 +11,33 @@ namespace MarketPulse.Outbox;
 /// the idempotent producer, waits for the broker's acknowledgements and deletes the acknowledged rows in the same
 /// transaction. Rows whose delivery failed stay, count an attempt, and are retried with backoff: what was committed
 /// while Kafka was down is published when it returns (at least once; keys let consumers drop repeats).
+/// Where the subclass has a dead-letter table (<see cref="DeadLetterSql"/>), a row Kafka refuses for what it is (too
+/// large, invalid), or one that failed <see cref="MaxAttempts"/> times while rows beside it were published, moves
+/// there; the loop backs off only when nothing of a batch went through, so one bad row does not slow the others.
 /// </summary>
 public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProducer producer, OutboxSignal signal) : BackgroundService
 {
     private const int BatchSize = 2000;
+
+    /// <summary>Failures of one row, while others were published, before it is set aside.</summary>
+    public const int MaxAttempts = 10;
+
+    // The message itself is refused: producing it again cannot succeed.
+    private static readonly HashSet<ErrorCode> Permanent =
+    [
+        ErrorCode.MsgSizeTooLarge, ErrorCode.InvalidMsg, ErrorCode.InvalidMsgSize,
+        ErrorCode.Local_BadMsg, ErrorCode.RecordListTooLarge, ErrorCode.InvalidRecord,
+    ];
+
+    /// <summary>Whether this outbox sets rows aside (<see cref="CreateDeadLetter"/>) or keeps every row until it is published.</summary>
+    protected virtual bool HasDeadLetters => false;
+
+    /// <summary>Moves the rows <c>$1</c> (ids) out of the outbox with the reason <c>$2</c>, attempts counted (the caller binds both).</summary>
+    protected virtual NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        throw new NotSupportedException("this outbox has no dead letters");
+
+    /// <summary>One row: the outbox's backlog and its dead letters.</summary>
+    protected virtual NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) => source.CreateCommand("SELECT count(*), 0::bigint FROM outbox");
 
     /// <summary>The claim: up to <c>$1</c> rows, oldest first, <c>FOR UPDATE SKIP LOCKED</c> (the caller binds <c>$1</c>).</summary>
     protected abstract NpgsqlCommand CreateClaim(NpgsqlConnection connection, NpgsqlTransaction transaction);
@@ -22,9 +45,13 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
     /// <summary>The message of one claimed row.</summary>
     protected abstract OutboxMessage Read(NpgsqlDataReader row);
 
-    protected abstract void OnBacklogCounted(long rows);
+    protected abstract void OnBacklogCounted(long rows, long deadLetters);
 
-    protected abstract void OnPublished(int rows);
+    protected abstract void OnPublished(int rows, int deadLettered);
+
+    protected virtual void OnDeadLettered(OutboxMessage row, string reason)
+    {
+    }
 
     protected abstract void OnPublishFailed(int rows, TimeSpan backoff);
 
@@ -46,7 +73,8 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
                     lastCount = DateTimeOffset.UtcNow;
                 }
 
-                var (claimed, failed) = await PublishBatchAsync(stoppingToken);
+                var (claimed, _, failed) = await PublishBatchAsync(stoppingToken);
+                // Failed counts only the rows left to retry while nothing went through: Kafka is away.
                 if (failed > 0)
                 {
                     backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(15).Ticks));
@@ -83,7 +111,7 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var (claimed, failed) = await PublishBatchAsync(cancellationToken);
+                var (claimed, _, failed) = await PublishBatchAsync(cancellationToken);
                 if (claimed == 0 || failed > 0)
                 {
                     break;
@@ -105,8 +133,8 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         var total = 0;
         while (true)
         {
-            var (claimed, failed) = await PublishBatchAsync(cancellationToken);
-            total += claimed - failed;
+            var (claimed, published, failed) = await PublishBatchAsync(cancellationToken);
+            total += published;
             if (claimed == 0 || failed > 0)
             {
                 return total;
@@ -116,11 +144,14 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
 
     private async Task CountBacklogAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand("SELECT count(*) FROM outbox");
-        OnBacklogCounted((long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        await using var command = CreateBacklogCount(database);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        OnBacklogCounted(reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private async Task<(int Claimed, int Failed)> PublishBatchAsync(CancellationToken cancellationToken)
+    /// <returns>Rows claimed, rows published, and rows left to retry when none was published (Kafka is away).</returns>
+    private async Task<(int Claimed, int Published, int Failed)> PublishBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -138,23 +169,19 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         if (rows.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
-            return (0, 0);
+            return (0, 0, 0);
         }
 
         var deliveries = rows.Select(row =>
         {
-            var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var done = new TaskCompletionSource<Error?>(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                producer.Produce(row.Topic, row.Key, row.Value, row.Headers, report => done.TrySetResult(report.Error.IsError ? report.Error.Reason : null));
-            }
-            catch (ProduceException<string, byte[]> e)
-            {
-                done.TrySetResult(e.Error.Reason);
+                producer.Produce(row.Topic, row.Key, row.Value, row.Headers, report => done.TrySetResult(report.Error.IsError ? report.Error : null));
             }
             catch (KafkaException e)
             {
-                done.TrySetResult(e.Error.Reason);
+                done.TrySetResult(e.Error);
             }
 
             return done.Task;
@@ -163,7 +190,9 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         // Delivery reports arrive within the producer's message timeout, delivered or not.
         var errors = await Task.WhenAll(deliveries);
         var published = rows.Where((_, i) => errors[i] is null).Select(r => r.OutboxId).ToArray();
-        var failed = rows.Where((_, i) => errors[i] is not null).Select(r => r.OutboxId).ToArray();
+        var dead = !HasDeadLetters ? [] : rows.Where((row, i) => errors[i] is { } error
+            && (Permanent.Contains(error.Code) || (published.Length > 0 && row.Attempts + 1 >= MaxAttempts))).ToList();
+        var failed = rows.Where((row, i) => errors[i] is not null && !dead.Contains(row)).Select(r => r.OutboxId).ToArray();
 
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox WHERE id = ANY($1)", connection, transaction))
         {
@@ -175,12 +204,22 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         {
             await using var update = new NpgsqlCommand("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1)", connection, transaction);
             update.Parameters.AddWithValue(failed);
-            update.Parameters.AddWithValue(errors.First(e => e is not null)!);
+            update.Parameters.AddWithValue(errors.First(e => e is not null)!.Reason);
             await update.ExecuteNonQueryAsync(CancellationToken.None);
         }
 
+        foreach (var row in dead)
+        {
+            var reason = errors[rows.IndexOf(row)]!.Reason;
+            await using var move = CreateDeadLetter(connection, transaction);
+            move.Parameters.AddWithValue(new[] { row.OutboxId });
+            move.Parameters.AddWithValue(reason);
+            await move.ExecuteNonQueryAsync(CancellationToken.None);
+            OnDeadLettered(row, reason);
+        }
+
         await transaction.CommitAsync(CancellationToken.None);
-        OnPublished(published.Length);
-        return (rows.Count, failed.Length);
+        OnPublished(published.Length, dead.Count);
+        return (rows.Count, published.Length, published.Length > 0 ? 0 : failed.Length);
     }
 }

@@ -65,7 +65,7 @@ internal static class Batch
             }
 
             var item = map(reader);
-            if (item is not null && !reader.HasErrors)
+            if (item is not null && reader.CheckStorable() && !reader.HasErrors)
             {
                 items.Add(new IndexedItem(index, item));
             }

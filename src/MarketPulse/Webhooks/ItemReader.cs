@@ -61,7 +61,7 @@ internal sealed class ItemReader(JsonElement element, int index, string path, Da
         string? text = value?.ValueKind switch
         {
             null => null,
-            JsonValueKind.String => value.Value.GetString(),
+            JsonValueKind.String => JsonValues.TryGetString(value.Value, out var s) ? s : Undecodable(field),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
             _ => Invalid(field),
         };
@@ -155,7 +155,7 @@ internal sealed class ItemReader(JsonElement element, int index, string path, Da
 
     public DateTimeOffset? Time(JsonElement? value, string field, bool required, TimeSpan assumedOffset, TimeSpan? maxAhead = null)
     {
-        if (value is null || (value.Value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.Value.GetString())))
+        if (value is null || (JsonValues.TryGetString(value.Value, out var s) && string.IsNullOrWhiteSpace(s)))
         {
             if (required)
             {
@@ -192,7 +192,7 @@ internal sealed class ItemReader(JsonElement element, int index, string path, Da
             return null;
         }
 
-        if (value.Value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.Value.GetString()))
+        if (JsonValues.TryGetString(value.Value, out var s) && string.IsNullOrWhiteSpace(s))
         {
             return null;
         }
@@ -233,6 +233,33 @@ internal sealed class ItemReader(JsonElement element, int index, string path, Da
     private string? Invalid(string field)
     {
         Error(field, "type", $"'{field}' must be a string.");
+        return null;
+    }
+
+    /// <summary>Reports an item that holds an escaped lone surrogate anywhere (PostgreSQL cannot store it); true when it does.</summary>
+    public bool CheckStorable()
+    {
+        if (JsonValues.FirstUndecodable(Element, Path) is not { } field)
+        {
+            return true;
+        }
+
+        if (field.Length == 0)
+        {
+            field = "root";
+        }
+
+        if (!HasErrorAt(field))
+        {
+            Undecodable(field);
+        }
+
+        return false;
+    }
+
+    private string? Undecodable(string field)
+    {
+        Error(field, "encoding", $"'{field}' holds an escaped lone UTF-16 surrogate (such as \\ud800), which is no text and cannot be stored; remove it or send the full surrogate pair.");
         return null;
     }
 }

@@ -13,25 +13,40 @@ public static class JsonValues
     private const double MillisecondThreshold = 1e11;
 
     /// <summary>Case-sensitive property lookup, then a case-insensitive one (Trading Economics spells CalendarId/CalendarID both ways).</summary>
-    public static bool TryGetProperty(JsonElement obj, string name, out JsonElement value)
+    public static bool TryGetProperty(JsonElement obj, string name, out JsonElement value) =>
+        TryGetExact(obj, name, out value) || Find(obj, name, StringComparison.OrdinalIgnoreCase, out value);
+
+    /// <summary>Exact-name property lookup that is false (not an exception) when <paramref name="obj"/> is no object.</summary>
+    public static bool TryGetExact(JsonElement obj, string name, out JsonElement value)
     {
+        value = default;
         if (obj.ValueKind != JsonValueKind.Object)
         {
-            value = default;
             return false;
         }
 
-        if (obj.TryGetProperty(name, out value))
+        try
         {
-            return true;
+            return obj.TryGetProperty(name, out value);
         }
-
-        foreach (var property in obj.EnumerateObject())
+        catch (InvalidOperationException)
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            // A name the lookup passed holds an escaped lone surrogate, and the lookup unescapes every name it compares.
+            return Find(obj, name, StringComparison.Ordinal, out value);
+        }
+    }
+
+    private static bool Find(JsonElement obj, string name, StringComparison comparison, out JsonElement value)
+    {
+        if (obj.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in obj.EnumerateObject())
             {
-                value = property.Value;
-                return true;
+                if (string.Equals(NameOf(property), name, comparison))
+                {
+                    value = property.Value;
+                    return true;
+                }
             }
         }
 
@@ -39,11 +54,98 @@ public static class JsonValues
         return false;
     }
 
+    /// <summary>Whether <paramref name="obj"/> is an object with a property of exactly this name.</summary>
+    public static bool Has(JsonElement obj, string name) => TryGetExact(obj, name, out _);
+
+    /// <summary>The string value of the exactly named property; null when missing, of another kind, or not decodable.</summary>
+    public static string? StringProperty(JsonElement obj, string name) =>
+        TryGetExact(obj, name, out var value) ? String(value) : null;
+
+    /// <summary>The string; null for another kind and for a string that is no valid UTF-16 (an escaped lone surrogate).</summary>
+    public static string? String(JsonElement value) => TryGetString(value, out var text) ? text : null;
+
+    /// <summary>
+    /// False for another kind, and for a string whose escapes decode to no valid UTF-16 ("\ud800" alone):
+    /// System.Text.Json accepts those in the document and throws only when the string is read.
+    /// </summary>
+    public static bool TryGetString(JsonElement value, out string? text)
+    {
+        text = null;
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The property's name; null when its escapes are no valid UTF-16.</summary>
+    public static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The path of the first string or property name in <paramref name="element"/> that is no valid UTF-16, or null.
+    /// PostgreSQL refuses such escapes in jsonb, so an item holding one anywhere cannot be stored.
+    /// </summary>
+    public static string? FirstUndecodable(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return TryGetString(element, out _) ? null : path;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstUndecodable(item, Batch.At(path, i++)) is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (NameOf(property) is not { } name)
+                    {
+                        return path;
+                    }
+
+                    if (FirstUndecodable(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>A number, or a string holding one ("1472.8", "2.5%", "1.2K", "-0.3B", "$4.1M"); null for null, "" and text.</summary>
     public static double? ParseNumber(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Number => value.GetDouble(),
-        JsonValueKind.String => ParseNumber(value.GetString()),
+        JsonValueKind.Number => value.TryGetDouble(out var number) && double.IsFinite(number) ? number : null,
+        JsonValueKind.String => ParseNumber(String(value)),
         _ => null,
     };
 
@@ -89,9 +191,9 @@ public static class JsonValues
         switch (value.ValueKind)
         {
             case JsonValueKind.Number:
-                return TryFromUnix(value.GetDouble(), out time);
+                return value.TryGetDouble(out var unix) && TryFromUnix(unix, out time);
             case JsonValueKind.String:
-                return TryParseTime(value.GetString(), assumedOffset, out time);
+                return TryParseTime(String(value), assumedOffset, out time);
             default:
                 return false;
         }

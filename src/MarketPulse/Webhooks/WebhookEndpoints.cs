@@ -55,8 +55,8 @@ public static class WebhookEndpoints
 
         using (document)
         {
-            var (items, errors, refused) = Normalize(source, document.RootElement, receivedAt, metrics);
-            return refused ?? await StoreAsync(source, items, errors, receivedAt, writer, metrics, context, logger);
+            var (items, errors, answered) = Normalize(source, document.RootElement, receivedAt, metrics);
+            return answered ?? await StoreAsync(source, items, errors, receivedAt, writer, metrics, context, logger);
         }
     }
 
@@ -119,10 +119,11 @@ public static class WebhookEndpoints
     }
 
     /// <summary>
-    /// The source's items that may be stored and the errors of the others (in batch order), or a 422 when the payload
-    /// as a whole is not the source's shape or no item passed.
+    /// The source's items that may be stored and the errors of the others (in batch order); or the answer itself when
+    /// nothing is to be stored: a 422 when the payload as a whole is not the source's shape or no item passed, a 200
+    /// when it held only frames that carry no data (a TrueData heartbeat).
     /// </summary>
-    private static (List<IndexedItem> Items, List<ItemError> Errors, IResult? Refused) Normalize(string source, JsonElement root, DateTimeOffset receivedAt, IngestMetrics metrics)
+    private static (List<IndexedItem> Items, List<ItemError> Errors, IResult? Answered) Normalize(string source, JsonElement root, DateTimeOffset receivedAt, IngestMetrics metrics)
     {
         NormalizeResult normalized;
         try
@@ -152,6 +153,11 @@ public static class WebhookEndpoints
 
         errors.Sort((a, b) => a.Index.CompareTo(b.Index));
         metrics.Rejected.Add(errors.Count);
+        if (items.Count == 0 && errors.Count == 0)
+        {
+            return (items, errors, Results.Ok(new WebhookResponse(source, [], [])));
+        }
+
         return items.Count > 0
             ? (items, errors, null)
             : (items, errors, Problem(StatusCodes.Status422UnprocessableEntity, "No item accepted",

@@ -47,9 +47,9 @@ public sealed class ResultsOutboxPublisher : OutboxPublisherBase
         return new OutboxMessage(row.GetInt64(0), topic, row.GetString(2), row.GetFieldValue<byte[]>(5), MessageHeaders.Stamp(row.GetString(3), row.GetInt32(4)));
     }
 
-    protected override void OnBacklogCounted(long rows) => Interlocked.Exchange(ref _metrics.OutboxBacklog, rows);
+    protected override void OnBacklogCounted(long rows, long deadLetters) => Interlocked.Exchange(ref _metrics.OutboxBacklog, rows);
 
-    protected override void OnPublished(int rows) => _metrics.Published.Add(rows);
+    protected override void OnPublished(int rows, int deadLettered) => _metrics.Published.Add(rows);
 
     protected override void OnPublishFailed(int rows, TimeSpan backoff) => WorkerLog.PublishFailed(_logger, rows, backoff.TotalSeconds);
 

@@ -68,6 +68,31 @@ public sealed class HealthTests(DatabasesFixture fixture) : IClassFixture<Databa
         Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("dependencies").GetProperty("redis").GetProperty("error").GetString()));
     }
 
+    [Fact]
+    public async Task Readiness_shows_names_and_status_to_anyone_and_details_only_with_the_api_key()
+    {
+        const string key = "health-test-key-0123456789";
+        await using var app = await TestApp.StartAsync(HostTarget.All, [.. Settings(), new("Api:Key", key)]);
+        var (status, anonymous) = await Poll.UntilAsync(() => ReadyAsync(app), r => r.Status == HttpStatusCode.OK);
+        Assert.True(status == HttpStatusCode.OK, anonymous);
+
+        using (var json = JsonDocument.Parse(anonymous))
+        {
+            Assert.Equal(["dependencies", "status"], json.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            var dependencies = json.RootElement.GetProperty("dependencies");
+            Assert.Equal(Dependencies.Order(StringComparer.Ordinal), dependencies.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+            Assert.All(dependencies.EnumerateObject(), d => Assert.Equal(["status"], d.Value.EnumerateObject().Select(p => p.Name)));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await app.Client.SendAsync(request);
+        using var detailed = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var outbox = detailed.RootElement.GetProperty("dependencies").GetProperty("outbox");
+        Assert.True(outbox.GetProperty("latencyMs").GetDouble() >= 0);
+        Assert.Equal(0, outbox.GetProperty("data").GetProperty("backlog").GetInt64());
+    }
+
     private IEnumerable<KeyValuePair<string, string?>> Settings() => [.. fixture.Databases.Settings(), .. TestKafka.TopicSettings("found_health")];
 
     private static async Task<(HttpStatusCode Status, string Body)> ReadyAsync(TestApp app)

@@ -106,6 +106,23 @@ internal sealed class MarketPulseProcess : IDisposable
         _process.StandardInput.Close();
     }
 
+    /// <summary>Sends SIGKILL, as a crash or the OOM killer would: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-KILL", Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager (or a script) stops the service.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Everything the process printed, for assertion messages.</summary>
     public string Describe() =>
         $"exit code {(_process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(running)")}\n" +

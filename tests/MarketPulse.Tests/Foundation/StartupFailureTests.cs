@@ -68,6 +68,29 @@ public sealed class StartupFailureTests(DatabasesFixture fixture) : IClassFixtur
         Assert.Contains("Dedup:Threshold: ", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("ingest")]
+    [InlineData("analyze")]
+    public async Task One_role_without_a_broker_address_refuses_to_host_its_own_broker(string target)
+    {
+        var line = await ServeFailsWithOneLineAsync(Environment(("Kafka__BootstrapServers", null)), ["--target", target]);
+
+        Assert.StartsWith("marketpulse: Kafka:BootstrapServers:", line, StringComparison.Ordinal);
+        Assert.Contains($"the {target} role", line, StringComparison.Ordinal);
+        Assert.Contains("./marketpulse broker", line, StringComparison.Ordinal);
+        Assert.Contains("Kafka__AllowInProcessBroker=true", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_role_told_so_hosts_the_in_process_broker()
+    {
+        await using var app = await Testing.TestApp.StartAsync(Hosting.HostTarget.Ingest,
+            [.. fixture.Databases.Settings(), new("Kafka:BootstrapServers", ""), new("Kafka:AllowInProcessBroker", "true")]);
+
+        using var response = await app.Client.GetAsync(new Uri("/health", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
     private List<KeyValuePair<string, string?>> Environment(params (string Key, string? Value)[] overrides)
     {
         var environment = fixture.Environment().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
@@ -80,9 +103,9 @@ public sealed class StartupFailureTests(DatabasesFixture fixture) : IClassFixtur
         return [.. environment.Where(kv => kv.Value is not null)];
     }
 
-    private static async Task<string> ServeFailsWithOneLineAsync(IEnumerable<KeyValuePair<string, string?>> environment)
+    private static async Task<string> ServeFailsWithOneLineAsync(IEnumerable<KeyValuePair<string, string?>> environment, string[]? arguments = null)
     {
-        using var process = await MarketPulseProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0"], environment);
+        using var process = await MarketPulseProcess.RunAsync(["serve", "--urls", "http://127.0.0.1:0", .. arguments ?? []], environment);
         var exitCode = await process.WaitForExitAsync();
         var output = process.Describe();
         Assert.True(exitCode == 1, output);

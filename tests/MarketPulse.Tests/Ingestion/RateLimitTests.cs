@@ -42,4 +42,39 @@ public sealed class RateLimitTests
             }
         }
     }
+
+    [Fact]
+    public async Task Spellings_of_one_source_path_share_its_bucket()
+    {
+        // One permit a second for the source: one request per spelling, sent together, cannot all pass if they share it.
+        await using var harness = await IngestHarness.StartAsync([new("Webhooks:SourcePermitsPerSecond", "1")]);
+        string[] paths = ["/webhooks/news", "/webhooks/NEWS", "/webhooks/news/", "/webhooks/News/"];
+        var requests = paths.Select(path =>
+        {
+            var request = harness.SignedRequest("news", Encoding.UTF8.GetBytes(NewsPayloads.Single(NewsPayloads.Item())));
+            request.RequestUri = new Uri(path, UriKind.Relative);
+            return request;
+        }).ToList();
+
+        var responses = await Task.WhenAll(requests.Select(r => harness.Client.SendAsync(r)));
+        try
+        {
+            Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+            Assert.Equal(responses.Count(r => r.StatusCode == HttpStatusCode.OK), await harness.CountAsync("raw_items"));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+
+            foreach (var request in requests)
+            {
+                request.Dispose();
+            }
+        }
+    }
 }

@@ -153,12 +153,27 @@ public sealed class RequestValidationTests(RequestValidationTests.Fixture fixtur
     }
 
     [Fact]
+    public async Task Item_with_an_escaped_lone_surrogate_is_refused_naming_the_field_and_the_rest_of_the_batch_is_stored()
+    {
+        var harness = fixture.Harness;
+        var good = NewsPayloads.Item();
+        var poisoned = NewsPayloads.Single(NewsPayloads.Item()).Replace("\"source\":", "\"note\":[{\"x\":\"\\ud800\"}],\"source\":", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", poisoned, StringComparison.Ordinal);
+
+        var answer = await harness.PostAcceptedAsync("news", $"{{\"items\":[{NewsPayloads.Single(good)},{poisoned}]}}");
+
+        Assert.Equal(NewsPayloads.Id(good), Assert.Single(answer.Accepted).ExternalId);
+        var rejected = Assert.Single(answer.Rejected);
+        Assert.Equal(("items[1].note[0].x", "encoding"), (rejected.Field, rejected.Rule));
+    }
+
+    [Fact]
     public async Task Item_postgresql_cannot_store_is_refused_with_422_without_failing_requests_stored_alongside()
     {
         var harness = fixture.Harness;
-        // Valid JSON, valid UTF-8 bytes, but a lone surrogate escape: jsonb refuses it.
-        var poisoned = NewsPayloads.Single(NewsPayloads.Item()).Replace("\"source\":", "\"note\":\"\\ud800\",\"source\":", StringComparison.Ordinal);
-        Assert.Contains("\\ud800", poisoned, StringComparison.Ordinal);
+        // Valid JSON and a field the normaliser does not read, but a number beyond PostgreSQL's numeric: jsonb refuses it.
+        var poisoned = NewsPayloads.Single(NewsPayloads.Item()).Replace("\"source\":", "\"note\":1e200000,\"source\":", StringComparison.Ordinal);
+        Assert.Contains("1e200000", poisoned, StringComparison.Ordinal);
         var good = Enumerable.Range(0, 20).Select(_ => NewsPayloads.Item()).ToList();
         var before = await harness.CountAsync("raw_items");
 

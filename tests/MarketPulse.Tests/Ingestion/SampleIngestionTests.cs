@@ -30,6 +30,19 @@ public sealed class SampleIngestionTests(IngestAppFixture fixture) : IClassFixtu
             AcceptedNames().Select(SourceOf).Distinct().Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Truedata_heartbeat_is_acknowledged_with_200_and_nothing_is_stored()
+    {
+        var harness = fixture.Harness;
+        var before = await harness.CountAsync("raw_items");
+
+        var answer = await harness.PostAcceptedAsync("truedata", """{"success":true,"message":"HeartBeat","timestamp":"2024-06-10T14:02:30.125"}""");
+
+        Assert.Empty(answer.Accepted);
+        Assert.Empty(answer.Rejected);
+        Assert.Equal(before, await harness.CountAsync("raw_items"));
+    }
+
     [Theory]
     [MemberData(nameof(AcceptedSamples))]
     public async Task Native_payload_is_stored_as_canonical_rows_and_published_to_its_topic(string sample)

@@ -43,6 +43,78 @@ public sealed class TrueDataNormalizerTests
     }
 
     [Fact]
+    public void Bidask_frame_is_an_l1_quote()
+    {
+        var item = Samples.Single(Samples.Normalize(_normalizer, "truedata-bidask"));
+
+        Assert.Equal((ItemKind.MarketData, "bidask"), (item.Kind, item.Title));
+        Assert.Equal(["id:100000995"], item.Symbols);
+        Assert.Equal(new DateTimeOffset(2024, 6, 10, 8, 32, 32, TimeSpan.Zero), item.PublishedAt);
+        Assert.Equal(new Dictionary<string, double> { ["bid"] = 2921.75, ["bid_qty"] = 429, ["ask"] = 2921.8, ["ask_qty"] = 34 }, item.Metrics);
+    }
+
+    [Fact]
+    public void Two_quotes_in_one_second_are_two_items_and_a_redelivered_quote_is_one()
+    {
+        var quote = Samples.Text("truedata-bidask");
+        var first = Samples.Single(Samples.NormalizeJson(_normalizer, quote));
+        var again = Samples.Single(Samples.NormalizeJson(_normalizer, quote));
+        var next = Samples.Single(Samples.NormalizeJson(_normalizer, quote.Replace("\"429\"", "\"430\"", StringComparison.Ordinal)));
+
+        Assert.Equal(first.ExternalId, again.ExternalId);
+        Assert.NotEqual(first.ExternalId, next.ExternalId);
+    }
+
+    [Fact]
+    public void Greeks_frame_maps_iv_and_the_greeks()
+    {
+        var item = Samples.Single(Samples.Normalize(_normalizer, "truedata-greeks"));
+
+        Assert.Equal("greeks", item.Title);
+        Assert.Equal(new Dictionary<string, double> { ["iv"] = 14.52, ["delta"] = 0.5123, ["theta"] = -11.84, ["gamma"] = 0.00091, ["vega"] = 12.37, ["rho"] = 4.05 }, item.Metrics);
+    }
+
+    [Fact]
+    public void Short_bidask_array_is_a_format_error()
+    {
+        var result = Samples.NormalizeJson(_normalizer, """{"bidask":["100000995","2024-06-10T14:02:32","2921.75","429","2921.8"]}""");
+
+        Assert.Empty(result.Items);
+        Assert.Equal(("bidask", "format"), (Assert.Single(result.Errors).Field, result.Errors[0].Rule));
+    }
+
+    [Fact]
+    public void Stream_stores_quotes_greeks_and_bars_and_skips_heartbeat_and_market_status()
+    {
+        var result = Samples.Normalize(_normalizer, "truedata-stream");
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(
+            [("bidask", "RELIANCE"), ("greeks", "NIFTY24JUN23300CE"), ("bar5min", "RELIANCE")],
+            result.Items.Select(i => (i.Item.Title!, i.Item.Symbols.Single())));
+    }
+
+    [Theory]
+    [InlineData("""{"success":true,"message":"HeartBeat","timestamp":"2024-06-10T14:02:30.125"}""")]
+    [InlineData("""{"success":true,"message":"marketstatus","data":[["NSE_EQ","Closed"]]}""")]
+    [InlineData("""[{"success":true,"message":"HeartBeat","timestamp":"2024-06-10T14:02:30"},{"success":true,"message":"symbols removed","symbollist":[]}]""")]
+    public void Service_messages_alone_are_acknowledged_without_items(string json)
+    {
+        var result = Samples.NormalizeJson(_normalizer, json);
+
+        Assert.Empty(result.Items);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Error_message_is_refused_whole()
+    {
+        var error = Samples.ShapeError(_normalizer, """{"success":false,"message":"User Already Connected"}""");
+
+        Assert.Equal(("success", "error_frame"), (error.Field, error.Rule));
+    }
+
+    [Fact]
     public void Bar_frame_maps_ohlcv_and_interval()
     {
         var item = Samples.Single(Samples.Normalize(_normalizer, "truedata-bar1min"));
@@ -82,9 +154,9 @@ public sealed class TrueDataNormalizerTests
         Assert.Equal("M&M", bar.Symbols.Single());
         Assert.Equal(5, bar.Metrics["interval_minutes"]);
 
+        // The trailing heartbeat is acknowledged, neither an item nor an error.
         Assert.Collection(result.Errors,
-            e => Assert.Equal((5, "[4].trade[1]", "timestamp_range"), (e.Index, e.Field, e.Rule)),
-            e => Assert.Equal((6, "[5]", "type"), (e.Index, e.Field, e.Rule)));
+            e => Assert.Equal((5, "[4].trade[1]", "timestamp_range"), (e.Index, e.Field, e.Rule)));
     }
 
     [Fact]
@@ -165,7 +237,6 @@ public sealed class TrueDataNormalizerTests
     }
 
     [Theory]
-    [InlineData("""{"success":true,"message":"HeartBeat"}""")]
     [InlineData("""{"foo":1}""")]
     [InlineData("""42""")]
     public void Non_truedata_documents_are_rejected_whole(string json)

@@ -18,9 +18,9 @@ public sealed class EconomicNormalizer : ISourceNormalizer
         {
             case JsonValueKind.Array:
                 return Batch.Run(Batch.Elements(root, string.Empty), "root", receivedAt, Map);
-            case JsonValueKind.Object when root.TryGetProperty("economicCalendar", out var calendar):
+            case JsonValueKind.Object when JsonValues.TryGetExact(root, "economicCalendar", out var calendar):
                 // Finnhub has sent both {"economicCalendar":[...]} and {"economicCalendar":{"result":[...]}}.
-                if (calendar.ValueKind == JsonValueKind.Object && calendar.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Array)
+                if (calendar.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(calendar, "result", out var result) && result.ValueKind == JsonValueKind.Array)
                 {
                     return Batch.Run(Batch.Elements(result, "economicCalendar.result"), "economicCalendar.result", receivedAt, MapFinnhub);
                 }
@@ -37,9 +37,9 @@ public sealed class EconomicNormalizer : ISourceNormalizer
     }
 
     private static bool IsTradingEconomics(JsonElement e) =>
-        JsonValues.TryGetProperty(e, "CalendarId", out _) || (e.TryGetProperty("Event", out _) && e.TryGetProperty("Country", out _));
+        JsonValues.TryGetProperty(e, "CalendarId", out _) || (JsonValues.Has(e, "Event") && JsonValues.Has(e, "Country"));
 
-    private static bool IsFinnhub(JsonElement e) => e.TryGetProperty("event", out _) && e.TryGetProperty("time", out _);
+    private static bool IsFinnhub(JsonElement e) => JsonValues.Has(e, "event") && JsonValues.Has(e, "time");
 
     private CanonicalItem? Map(ItemReader r) => IsFinnhub(r.Element) && !IsTradingEconomics(r.Element) ? MapFinnhub(r) : MapTradingEconomics(r);
 
@@ -135,7 +135,7 @@ public sealed class EconomicNormalizer : ISourceNormalizer
 
         var display = value.Value.ValueKind switch
         {
-            JsonValueKind.String => TextSanitizer.Clean(value.Value.GetString()),
+            JsonValueKind.String => TextSanitizer.Clean(r.RawString(value, r.FieldPath(name), required: false)),
             JsonValueKind.Number => value.Value.GetRawText(),
             _ => null,
         };

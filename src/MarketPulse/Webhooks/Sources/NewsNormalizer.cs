@@ -32,9 +32,9 @@ public sealed partial class NewsNormalizer : ISourceNormalizer
         }
 
         if (JsonValues.TryGetProperty(root, "status", out var status) && status.ValueKind == JsonValueKind.String
-            && string.Equals(status.GetString(), "error", StringComparison.OrdinalIgnoreCase))
+            && string.Equals(JsonValues.String(status), "error", StringComparison.OrdinalIgnoreCase))
         {
-            var message = JsonValues.TryGetProperty(root, "message", out var m) ? m.ToString() : "no message";
+            var message = JsonValues.TryGetProperty(root, "message", out var m) ? m.GetRawText() : "no message";
             throw new PayloadShapeException("status", $"This is a NewsAPI error response ({ItemReader.Shorten(message)}), not articles.");
         }
 
@@ -64,7 +64,7 @@ public sealed partial class NewsNormalizer : ISourceNormalizer
 
     private static JsonElement? BatchArray(JsonElement root, string name)
     {
-        if (!root.TryGetProperty(name, out var value))
+        if (!JsonValues.TryGetExact(root, name, out var value))
         {
             return null;
         }
@@ -75,7 +75,7 @@ public sealed partial class NewsNormalizer : ISourceNormalizer
     }
 
     private static bool LooksLikeArticle(JsonElement e) =>
-        e.TryGetProperty("title", out _) || e.TryGetProperty("headline", out _);
+        JsonValues.Has(e, "title") || JsonValues.Has(e, "headline");
 
     private static Format Detect(JsonElement e)
     {
@@ -84,17 +84,17 @@ public sealed partial class NewsNormalizer : ISourceNormalizer
             return Format.Generic;
         }
 
-        if (e.TryGetProperty("headline", out _))
+        if (JsonValues.Has(e, "headline"))
         {
             return Format.Finnhub;
         }
 
-        if (e.TryGetProperty("uuid", out _) && e.TryGetProperty("published_at", out _))
+        if (JsonValues.Has(e, "uuid") && JsonValues.Has(e, "published_at"))
         {
             return Format.Marketaux;
         }
 
-        return e.TryGetProperty("publishedAt", out _) || (e.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.Object)
+        return JsonValues.Has(e, "publishedAt") || (JsonValues.TryGetExact(e, "source", out var s) && s.ValueKind == JsonValueKind.Object)
             ? Format.NewsApi
             : Format.Generic;
     }
@@ -181,9 +181,9 @@ public sealed partial class NewsNormalizer : ISourceNormalizer
         {
             foreach (var entity in entities.EnumerateArray())
             {
-                if (entity.ValueKind == JsonValueKind.Object && entity.TryGetProperty("symbol", out var symbol) && symbol.ValueKind == JsonValueKind.String)
+                if (entity.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(entity, "symbol", out var symbol) && symbol.ValueKind == JsonValueKind.String)
                 {
-                    symbols.Add(symbol.GetString());
+                    symbols.Add(JsonValues.String(symbol));
                 }
             }
         }

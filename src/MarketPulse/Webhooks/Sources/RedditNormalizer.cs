@@ -51,14 +51,14 @@ public sealed class RedditNormalizer : ISourceNormalizer
     }
 
     private static string? KindOf(JsonElement e) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        e.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(e, "kind", out var k) && k.ValueKind == JsonValueKind.String ? JsonValues.String(k) : null;
 
     /// <summary>Adds the t3/t1 children of a Listing, depth first, with their nested replies.</summary>
     private static void Flatten(JsonElement listing, string path, List<BatchEntry> entries)
     {
         var prefix = path.Length == 0 ? "data.children" : path + ".data.children";
-        if (!listing.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("children", out var children) || children.ValueKind != JsonValueKind.Array)
+        if (!JsonValues.TryGetExact(listing, "data", out var data) || data.ValueKind != JsonValueKind.Object
+            || !JsonValues.TryGetExact(data, "children", out var children) || children.ValueKind != JsonValueKind.Array)
         {
             throw new PayloadShapeException(prefix, $"'{prefix}' must be an array: a Listing carries its things in data.children.");
         }
@@ -79,8 +79,8 @@ public sealed class RedditNormalizer : ISourceNormalizer
                 return;
             }
 
-            if (child.ValueKind == JsonValueKind.Object && child.TryGetProperty("data", out var childData)
-                && childData.ValueKind == JsonValueKind.Object && childData.TryGetProperty("replies", out var replies)
+            if (child.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(child, "data", out var childData)
+                && childData.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(childData, "replies", out var replies)
                 && KindOf(replies) == "Listing")
             {
                 Flatten(replies, childPath + ".data.replies", entries);

@@ -6,7 +6,8 @@ namespace MarketPulse.Webhooks.Sources;
 
 /// <summary>
 /// TrueData market data (NSE/BSE/MCX): websocket frames as TrueData sends them — positional
-/// {"trade":[...]} ticks, {"bar1min":[...]}/{"bar5min":[...]} bars, touchline / "symbols added" frames
+/// {"trade":[...]} ticks, {"bidask":[...]} L1 quotes, {"greeks":[...]} option greeks,
+/// {"bar1min":[...]}/{"bar5min":[...]} bars, service messages (heartbeat, market status: acknowledged, not stored), touchline / "symbols added" frames
 /// whose "symbollist" binds symbol ids to names — the REST history response
 /// {"status":"Success","Records":[[time,o,h,l,c,v,oi],...]}, and tick/bar objects keyed by name
 /// (one, an array, {"ticks":[...]} or {"bars":[...]}). An array or {"frames":[...]} of any of these is a batch;
@@ -32,6 +33,22 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
     // Bar arrays: [symbolId, time, open, high, low, close, volume, oi].
     private static readonly string?[] BarLayout = [null, null, "open", "high", "low", "close", "volume", "oi"];
+
+    // L1 quote arrays (TrueData SDKs' bidask_feed): [symbolId, time, bid, bidQty, ask, askQty].
+    private static readonly string?[] BidAskLayout = [null, null, "bid", "bid_qty", "ask", "ask_qty"];
+
+    // Option greeks arrays (TrueData SDKs' greek_feed): [symbolId, time, iv, delta, theta, gamma, vega, rho].
+    private static readonly string?[] GreeksLayout = [null, null, "iv", "delta", "theta", "gamma", "vega", "rho"];
+
+    private static readonly string[] Ohlc = ["open", "high", "low", "close"];
+
+    // Positional frames keyed by name: layout, minimum length, required values.
+    private static readonly (string Key, string?[] Layout, int Minimum, string[] Required)[] PositionalFrames =
+    [
+        ("trade", TradeLayout, 15, ["ltp"]),
+        ("bidask", BidAskLayout, 6, ["bid", "ask"]),
+        ("greeks", GreeksLayout, 8, ["iv"]),
+    ];
 
     // History Records rows: [time, open, high, low, close, volume, oi].
     private static readonly string?[] HistoryLayout = [null, "open", "high", "low", "close", "volume", "oi"];
@@ -63,37 +80,44 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
         var entries = new List<BatchEntry>();
         var mappers = new List<Mapper>();
         var symbols = new Dictionary<string, string>(StringComparer.Ordinal);
+        var controlFrames = 0;
         string batchField;
         if (root.ValueKind == JsonValueKind.Array)
         {
             batchField = "root";
-            AddFrames(root, string.Empty, entries, mappers, symbols);
+            AddFrames(root, string.Empty, entries, mappers, symbols, ref controlFrames);
         }
-        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("frames", out var frames) && frames.ValueKind == JsonValueKind.Array)
+        else if (root.ValueKind == JsonValueKind.Object && JsonValues.TryGetExact(root, "frames", out var frames) && frames.ValueKind == JsonValueKind.Array)
         {
             batchField = "frames";
-            AddFrames(frames, "frames", entries, mappers, symbols);
+            AddFrames(frames, "frames", entries, mappers, symbols, ref controlFrames);
         }
         else
         {
-            batchField = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Records", out _) ? "Records" : "root";
-            if (!AddFrame(root, string.Empty, entries, mappers, symbols))
+            batchField = root.ValueKind == JsonValueKind.Object && JsonValues.Has(root, "Records") ? "Records" : "root";
+            if (!AddFrame(root, string.Empty, entries, mappers, symbols, ref controlFrames))
             {
                 throw new PayloadShapeException("root",
                     "Not a TrueData payload: expected a frame ({\"trade\":[...]}, {\"bar1min\":[...]}, a touchline/symbols-added frame with \"symbollist\"), a history response with \"Records\", a tick or bar object with \"symbol\", or an array of these.");
             }
         }
 
+        // Heartbeats, market status and other service messages carry nothing to store: acknowledged, no item.
+        if (entries.Count == 0 && controlFrames > 0)
+        {
+            return new NormalizeResult([], []);
+        }
+
         return Batch.Run(entries, batchField, receivedAt, r => mappers[r.Index](r, symbols), objectsOnly: false);
     }
 
-    private void AddFrames(JsonElement array, string prefix, List<BatchEntry> entries, List<Mapper> mappers, Dictionary<string, string> symbols)
+    private void AddFrames(JsonElement array, string prefix, List<BatchEntry> entries, List<Mapper> mappers, Dictionary<string, string> symbols, ref int controlFrames)
     {
         var i = 0;
         foreach (var frame in array.EnumerateArray())
         {
             var path = Batch.At(prefix, i++);
-            if (!AddFrame(frame, path, entries, mappers, symbols))
+            if (!AddFrame(frame, path, entries, mappers, symbols, ref controlFrames))
             {
                 // Keep the slot so the error names this element; the mapper reports it.
                 entries.Add(new BatchEntry(frame, path));
@@ -112,7 +136,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
     }
 
     /// <summary>Adds the items of one frame; false when the element is no TrueData shape at all.</summary>
-    private bool AddFrame(JsonElement frame, string path, List<BatchEntry> entries, List<Mapper> mappers, Dictionary<string, string> symbols)
+    private bool AddFrame(JsonElement frame, string path, List<BatchEntry> entries, List<Mapper> mappers, Dictionary<string, string> symbols, ref int controlFrames)
     {
         if (frame.ValueKind != JsonValueKind.Object)
         {
@@ -121,26 +145,34 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
         string Child(string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-        if (frame.TryGetProperty("trade", out var trade))
+        foreach (var (key, layout, minimum, required) in PositionalFrames)
         {
-            entries.Add(new BatchEntry(trade, Child("trade")));
-            mappers.Add((r, map) => MapPositional(r, map, "trade", TradeLayout, symbolAt: 0, timeAt: 1, interval: null));
-            return true;
-        }
-
-        foreach (var property in frame.EnumerateObject())
-        {
-            if (BarKey().Match(property.Name) is { Success: true } bar)
+            if (JsonValues.TryGetExact(frame, key, out var values))
             {
-                var minutes = int.Parse(bar.Groups[1].Value, CultureInfo.InvariantCulture);
-                var name = property.Name;
-                entries.Add(new BatchEntry(property.Value, Child(name)));
-                mappers.Add((r, map) => MapPositional(r, map, name, BarLayout, symbolAt: 0, timeAt: 1, interval: minutes));
+                entries.Add(new BatchEntry(values, Child(key)));
+                mappers.Add((r, map) => MapPositional(r, map, key, layout, minimum, required, timeAt: 1, interval: null));
                 return true;
             }
         }
 
-        if (frame.TryGetProperty("symbollist", out var list))
+        foreach (var property in frame.EnumerateObject())
+        {
+            if (JsonValues.NameOf(property) is { } name && BarKey().Match(name) is { Success: true } bar)
+            {
+                var minutes = int.Parse(bar.Groups[1].Value, CultureInfo.InvariantCulture);
+                entries.Add(new BatchEntry(property.Value, Child(name)));
+                mappers.Add((r, map) => MapPositional(r, map, name, BarLayout, 6, Ohlc, timeAt: 1, interval: minutes));
+                return true;
+            }
+        }
+
+        if (JsonValues.StringProperty(frame, "message") == "symbols removed")
+        {
+            controlFrames++;
+            return true;
+        }
+
+        if (JsonValues.TryGetExact(frame, "symbollist", out var list))
         {
             if (list.ValueKind != JsonValueKind.Array)
             {
@@ -151,7 +183,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             foreach (var row in list.EnumerateArray())
             {
                 var rowPath = Batch.At(Child("symbollist"), i++);
-                if (row.ValueKind == JsonValueKind.String && row.GetString() is { } binding && binding.LastIndexOf(':') is var colon and > 0)
+                if (JsonValues.String(row) is { } binding && binding.LastIndexOf(':') is var colon and > 0)
                 {
                     // "SYMBOL:ID" binding only: no values to store.
                     symbols[binding[(colon + 1)..]] = binding[..colon];
@@ -164,18 +196,17 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
                 }
 
                 entries.Add(new BatchEntry(row, rowPath));
-                mappers.Add((r, map) => MapPositional(r, map, "touchline", TouchlineLayout, symbolAt: 0, timeAt: 2, interval: null));
+                mappers.Add((r, map) => MapPositional(r, map, "touchline", TouchlineLayout, 11, ["ltp"], timeAt: 2, interval: null));
             }
 
             return true;
         }
 
-        if (frame.TryGetProperty("Records", out var records))
+        if (JsonValues.TryGetExact(frame, "Records", out var records))
         {
-            if (frame.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String
-                && !string.Equals(status.GetString(), "Success", StringComparison.OrdinalIgnoreCase))
+            if (JsonValues.StringProperty(frame, "status") is { } status && !string.Equals(status, "Success", StringComparison.OrdinalIgnoreCase))
             {
-                throw new PayloadShapeException(Child("status"), $"The history response has status '{ItemReader.Shorten(status.GetString() ?? string.Empty)}', not Success.");
+                throw new PayloadShapeException(Child("status"), $"The history response has status '{ItemReader.Shorten(status)}', not Success.");
             }
 
             if (records.ValueKind != JsonValueKind.Array)
@@ -184,15 +215,14 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             }
 
             // TrueData's history response names no symbol; the sender adds it next to Records.
-            var historySymbol = frame.TryGetProperty("symbol", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var historySymbol = JsonValues.StringProperty(frame, "symbol");
             if (string.IsNullOrWhiteSpace(historySymbol))
             {
                 throw new PayloadShapeException(Child("symbol"),
                     "TrueData history responses carry no symbol: add \"symbol\" (e.g. \"NIFTY-I\") next to \"Records\".");
             }
 
-            int? minutes = frame.TryGetProperty("interval", out var iv) && iv.ValueKind == JsonValueKind.String
-                && IntervalText().Match(iv.GetString()!) is { Success: true } m
+            int? minutes = JsonValues.StringProperty(frame, "interval") is { } iv && IntervalText().Match(iv) is { Success: true } m
                 ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * (m.Groups[2].Value.StartsWith("h", StringComparison.OrdinalIgnoreCase) ? 60 : m.Groups[2].Value.StartsWith("d", StringComparison.OrdinalIgnoreCase) || m.Groups[2].Value.StartsWith("eod", StringComparison.OrdinalIgnoreCase) ? 1440 : 1)
                 : null;
             var i = 0;
@@ -207,7 +237,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
         foreach (var name in (string[])["ticks", "bars"])
         {
-            if (frame.TryGetProperty(name, out var objects) && objects.ValueKind == JsonValueKind.Array)
+            if (JsonValues.TryGetExact(frame, name, out var objects) && objects.ValueKind == JsonValueKind.Array)
             {
                 var i = 0;
                 foreach (var item in objects.EnumerateArray())
@@ -220,17 +250,30 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             }
         }
 
-        if (frame.TryGetProperty("symbol", out _) || frame.TryGetProperty("symbol_id", out _))
+        if (JsonValues.Has(frame, "symbol") || JsonValues.Has(frame, "symbol_id"))
         {
             entries.Add(new BatchEntry(frame, path));
             mappers.Add(MapObject);
             return true;
         }
 
+        // {"success":true,"message":"HeartBeat"|"marketstatus"|"TrueData Real Time Data Service"|"symbols removed",...}
+        if (JsonValues.StringProperty(frame, "message") is not null && JsonValues.Has(frame, "success"))
+        {
+            if (JsonValues.TryGetExact(frame, "success", out var success) && success.ValueKind == JsonValueKind.False)
+            {
+                throw new PayloadShapeException(Child("success"), "error_frame",
+                    $"This is a TrueData error message ('{ItemReader.Shorten(JsonValues.StringProperty(frame, "message")!)}'), not market data.");
+            }
+
+            controlFrames++;
+            return true;
+        }
+
         return false;
     }
 
-    private CanonicalItem? MapPositional(ItemReader r, IReadOnlyDictionary<string, string> symbols, string frameType, string?[] layout, int symbolAt, int timeAt, int? interval)
+    private CanonicalItem? MapPositional(ItemReader r, IReadOnlyDictionary<string, string> symbols, string frameType, string?[] layout, int minimum, string[] required, int timeAt, int? interval)
     {
         if (r.Element.ValueKind != JsonValueKind.Array)
         {
@@ -239,7 +282,6 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
         }
 
         var length = r.Element.GetArrayLength();
-        var minimum = frameType == "trade" ? 15 : frameType == "touchline" ? 11 : 6;
         if (length < minimum)
         {
             r.Error(r.Path, "format", $"'{r.Path}' has {length} fields; a TrueData {frameType} array has at least {minimum}.");
@@ -255,9 +297,9 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
         }
         else
         {
-            symbolId = r.Id(r.Element[symbolAt], r.ElementPath(symbolAt), required: true);
+            symbolId = r.Id(r.Element[0], r.ElementPath(0), required: true);
             // Without a symbollist in the payload only the session-scoped id is known.
-            symbol = symbolId is null ? null : symbols.TryGetValue(symbolId, out var name) ? CheckSymbol(r, name, r.ElementPath(symbolAt)) : "id:" + symbolId;
+            symbol = symbolId is null ? null : symbols.TryGetValue(symbolId, out var name) ? CheckSymbol(r, name, r.ElementPath(0)) : "id:" + symbolId;
         }
 
         var time = r.Time(r.Element[timeAt], r.ElementPath(timeAt), required: true, JsonValues.Ist);
@@ -270,7 +312,7 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             }
         }
 
-        RequirePrices(r, metrics, interval is null ? ["ltp"] : ["open", "high", "low", "close"], i => r.ElementPath(Array.IndexOf(layout, i)));
+        RequirePrices(r, metrics, required, i => r.ElementPath(Array.IndexOf(layout, i)));
         if (interval is { } minutes)
         {
             metrics["interval_minutes"] = minutes;
@@ -281,9 +323,11 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
             return null;
         }
 
-        metrics.TryGetValue("seq", out var seq);
-        metrics.Remove("seq");
-        var id = ExternalIds.Hash(Source, frameType, symbol, Iso(time!.Value), seq.ToString(CultureInfo.InvariantCulture));
+        // A trade has a sequence number; a quote or greeks update has none, so its values tell two updates of one second apart.
+        var distinct = metrics.Remove("seq", out var seq)
+            ? seq.ToString(CultureInfo.InvariantCulture)
+            : frameType is "bidask" or "greeks" ? string.Join('|', metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => m.Value.ToString("R", CultureInfo.InvariantCulture))) : "0";
+        var id = ExternalIds.Hash(Source, frameType, symbol, Iso(time!.Value), distinct);
         return Item(r, id, frameType, symbol!, time, metrics);
     }
 
@@ -404,17 +448,17 @@ public sealed partial class TrueDataNormalizer : ISourceNormalizer
 
     private static string? Scalar(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => e.GetString()?.Trim(),
+        JsonValueKind.String => JsonValues.String(e)?.Trim(),
         JsonValueKind.Number => e.GetRawText(),
         _ => null,
     };
 
     private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^bar(\d{1,4})min$")]
+    [GeneratedRegex(@"^bar([0-9]{1,4})min$")]
     private static partial Regex BarKey();
 
-    [GeneratedRegex(@"^\s*(\d{1,4})\s*(min|m|hour|h|day|d|eod)?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*([0-9]{1,4})\s*(min|m|hour|h|day|d|eod)?", RegexOptions.IgnoreCase)]
     private static partial Regex IntervalText();
 
     [GeneratedRegex(@"^[A-Z0-9][A-Z0-9 &_.\-]*$")]

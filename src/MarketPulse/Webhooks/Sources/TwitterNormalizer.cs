@@ -14,9 +14,9 @@ public sealed class TwitterNormalizer : ISourceNormalizer
 
     public NormalizeResult Normalize(JsonElement root, DateTimeOffset receivedAt)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data))
+        if (root.ValueKind != JsonValueKind.Object || !JsonValues.TryGetExact(root, "data", out var data))
         {
-            var why = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out _)
+            var why = root.ValueKind == JsonValueKind.Object && JsonValues.Has(root, "errors")
                 ? "This is an X API error response ('errors' without 'data')."
                 : "Not an X API v2 payload: expected an object with 'data' (one tweet or an array of tweets).";
             throw new PayloadShapeException("data", why);
@@ -35,23 +35,20 @@ public sealed class TwitterNormalizer : ISourceNormalizer
     private static Dictionary<string, (string? Username, string? Name)> Users(JsonElement root)
     {
         var users = new Dictionary<string, (string?, string?)>(StringComparer.Ordinal);
-        if (root.TryGetProperty("includes", out var includes) && includes.ValueKind == JsonValueKind.Object
-            && includes.TryGetProperty("users", out var list) && list.ValueKind == JsonValueKind.Array)
+        if (JsonValues.TryGetExact(root, "includes", out var includes) && includes.ValueKind == JsonValueKind.Object
+            && JsonValues.TryGetExact(includes, "users", out var list) && list.ValueKind == JsonValueKind.Array)
         {
             foreach (var user in list.EnumerateArray())
             {
-                if (user.ValueKind == JsonValueKind.Object && user.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                if (JsonValues.StringProperty(user, "id") is { } id)
                 {
-                    users[id.GetString()!] = (StringOf(user, "username"), StringOf(user, "name"));
+                    users[id] = (JsonValues.StringProperty(user, "username"), JsonValues.StringProperty(user, "name"));
                 }
             }
         }
 
         return users;
     }
-
-    private static string? StringOf(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     // https://docs.x.com/x-api/fundamentals/data-dictionary : id, text, author_id, created_at, lang,
     // entities{cashtags,hashtags,mentions,urls}, public_metrics, referenced_tweets[{type,id}], note_tweet{text}.
@@ -73,7 +70,7 @@ public sealed class TwitterNormalizer : ISourceNormalizer
             rawText = ExpandUrls(entities, rawText);
             foreach (var tag in Array(entities, "cashtags"))
             {
-                symbols.Add(StringOf(tag, "tag"));
+                symbols.Add(JsonValues.StringProperty(tag, "tag"));
             }
         }
 
@@ -101,7 +98,7 @@ public sealed class TwitterNormalizer : ISourceNormalizer
             foreach (var reference in referenced.EnumerateArray())
             {
                 // retweeted/quoted/replied_to become flags; the "RT @x: ..." text stays so dedup sees retweets.
-                switch (StringOf(reference, "type"))
+                switch (JsonValues.StringProperty(reference, "type"))
                 {
                     case "retweeted":
                         metrics["is_retweet"] = 1;
@@ -149,8 +146,8 @@ public sealed class TwitterNormalizer : ISourceNormalizer
 
         foreach (var url in Array(entities, "urls"))
         {
-            var shortUrl = StringOf(url, "url");
-            var expanded = StringOf(url, "expanded_url");
+            var shortUrl = JsonValues.StringProperty(url, "url");
+            var expanded = JsonValues.StringProperty(url, "expanded_url");
             if (!string.IsNullOrEmpty(shortUrl) && !string.IsNullOrEmpty(expanded))
             {
                 text = text.Replace(shortUrl, expanded, StringComparison.Ordinal);
