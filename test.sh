@@ -17,6 +17,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The offline validator of compose.yaml (tests/MarketPulse.Tests/Deployment): Debian's docker-compose 1.29, whose
+# `config` needs no Docker engine and no image. Without it those tests fail; they do not skip.
+if ! command -v docker-compose >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose; } >/dev/null 2>&1 \
+    || echo "test.sh: could not install docker-compose; the compose validation tests will fail" >&2
+fi
+
 results="TestResults"
 rm -rf "$results"
 if ! dotnet build MarketPulse.slnx -c Release --nologo -v q -clp:ErrorsOnly; then
