@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using MarketPulse.Hosting;
 using MarketPulse.Testing;
@@ -15,7 +16,7 @@ namespace MarketPulse.Tests.Deployment;
 /// section each is bound to), so the list follows the code. Dictionary keys match any segment (<c>*</c>),
 /// list indexes any number (<c>#</c>).
 /// </summary>
-public sealed class SettingNames
+public sealed partial class SettingNames
 {
     // Read by the host itself, not through an options type.
     private static readonly string[] HostVariables = ["DOTNET_ENVIRONMENT", "ASPNETCORE_ENVIRONMENT"];
@@ -25,11 +26,16 @@ public sealed class SettingNames
 
     private readonly HashSet<string> _patterns;
 
-    private SettingNames(HashSet<string> patterns) => _patterns = patterns;
+    private SettingNames(HashSet<string> patterns, HashSet<string> optionsPatterns)
+    {
+        _patterns = patterns;
+        OptionsPatterns = optionsPatterns;
+    }
 
     public static SettingNames Instance { get; } = Load();
 
-    public IReadOnlyCollection<string> Patterns => _patterns;
+    /// <summary>The keys of the bound options types alone (lower case; <c>*</c> any name, <c>#</c> any index).</summary>
+    public IReadOnlyCollection<string> OptionsPatterns { get; }
 
     /// <summary>The configuration key of an environment variable (<c>Section__Key</c> is <c>Section:Key</c>).</summary>
     public static string KeyOf(string environmentVariable) => environmentVariable.Replace("__", ":", StringComparison.Ordinal);
@@ -60,12 +66,20 @@ public sealed class SettingNames
             AddJson(json.RootElement, "", patterns);
         }
 
-        foreach (var (type, section) in BoundOptionsTypes())
+        // Keys read one by one (configuration.GetValue("Shutdown:Timeout", ...), configuration["Urls"]), not through a type.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(TestStack.RepositoryRoot, "src"), "*.cs", SearchOption.AllDirectories))
         {
-            AddType(type, section.ToLowerInvariant(), patterns, depth: 0);
+            patterns.UnionWith(DirectRead().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value.ToLowerInvariant()));
         }
 
-        return new SettingNames(patterns);
+        var optionsPatterns = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (type, section) in BoundOptionsTypes())
+        {
+            AddType(type, section.ToLowerInvariant(), optionsPatterns, depth: 0);
+        }
+
+        patterns.UnionWith(optionsPatterns);
+        return new SettingNames(patterns, optionsPatterns);
     }
 
     /// <summary>The options types bound with <c>BindConfiguration</c> in the composition of every role, with their sections.</summary>
@@ -182,4 +196,7 @@ public sealed class SettingNames
             : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == generic);
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}:{name}";
+
+    [GeneratedRegex(@"(?:GetValue(?:<[^>]+>)?\(|[Cc]onfiguration\[)""([A-Za-z][A-Za-z0-9_]*(?::[A-Za-z][A-Za-z0-9_]*)*)""")]
+    private static partial Regex DirectRead();
 }
