@@ -23,6 +23,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; } || echo "test.sh: chromium could not be installed; the browser tests will fail" >&2
 fi
 
+# The offline validator of compose.yaml (tests/MarketPulse.Tests/Deployment): Debian's docker-compose 1.29, whose
+# `config` needs no Docker engine and no image. Without it those tests fail; they do not skip.
+if ! command -v docker-compose >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends docker-compose; } >/dev/null 2>&1 \
+    || echo "test.sh: could not install docker-compose; the compose validation tests will fail" >&2
+fi
+
 results="TestResults"
 rm -rf "$results"
 if ! dotnet build MarketPulse.slnx -c Release --nologo -v q -clp:ErrorsOnly; then
