@@ -18,7 +18,7 @@ public static class AnalysisServiceCollectionExtensions
     public static IServiceCollection AddAnalyzers(this IServiceCollection services)
     {
         services.AddOptions<AnalysisWorkerOptions>().BindConfiguration(AnalysisWorkerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ITextEmbedder>(_ => new MiniLmEmbedder());
+        services.AddSingleton<ITextEmbedder>(sp => new MiniLmEmbedder(sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.EmbeddingPrecision));
         services.AddSingleton(_ => SentimentModel.LoadEmbedded());
         services.AddSingleton(sp => SecurityCatalog.Load(
             sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.SecuritiesFolder is { Length: > 0 } folder ? folder : null,
