@@ -6,10 +6,11 @@ namespace MarketPulse.Tools.Cli;
 /// <summary><c>marketpulse bench &lt;name&gt; [options]</c>: measures one part of the pipeline on this machine.</summary>
 internal static class BenchCommand
 {
-    public static Command Create(string[] configuration) => new("bench", "measure a part of the pipeline on this machine: bench ingest|dedup|analyze")
+    public static Command Create(string[] configuration) => new("bench", "measure a part of the pipeline on this machine: bench ingest|dedup|analyze|dashboard")
     {
         IngestBenchmark.Create(configuration),
         DedupBenchCommand.Create(configuration),
         AnalyzeBenchmark.Create(configuration),
+        DashboardBenchCommand.Create(configuration),
     };
 }

@@ -5,7 +5,7 @@ using MarketPulse.Api;
 using MarketPulse.Storage;
 using MarketPulse.Storage.Rollups;
 
-namespace MarketPulse.Dashboard;
+namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// Seeds an analytics database with <c>rows</c> analysis results spread over 30 days (and their rollups, as
