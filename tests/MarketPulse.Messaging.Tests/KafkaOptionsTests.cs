@@ -28,7 +28,7 @@ public sealed class KafkaOptionsTests
     {
         var error = Assert.Throws<OptionsValidationException>(() => Bind([("Kafka:DeadLetter:Name", "alert_topic")]));
 
-        Assert.Contains("four different names", Assert.Single(error.Failures), StringComparison.Ordinal);
+        Assert.Contains("five different names", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
     private static KafkaOptions Bind((string Key, string Value)[] settings)
