@@ -90,7 +90,7 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
             results[i] = new AnalysisResult(
                 p.Label, p.Score, p.Confidence,
                 AssetClassifier.Classify(texts[i], entities, requests[i].Source),
-                entities, AnalyzerName, $"{MiniLmEmbedder.Model}+sentiment-{model.Version}", "none");
+                entities, AnalyzerName, $"{embedder.ModelId}+sentiment-{model.Version}", "none");
         }
 
         return results;

@@ -8,7 +8,8 @@ namespace MarketPulse.Testing;
 /// </summary>
 public sealed class EmbedderFixture : IDisposable
 {
-    public MiniLmEmbedder Embedder { get; } = new();
+    // The precision the service runs by default (Analysis:EmbeddingPrecision).
+    public MiniLmEmbedder Embedder { get; } = new(EmbeddingPrecision.Int8);
 
     public void Dispose() => Embedder.Dispose();
 }

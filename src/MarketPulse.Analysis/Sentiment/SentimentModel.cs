@@ -103,7 +103,10 @@ public sealed class SentimentModel
     public IReadOnlyList<SentimentPrediction> Predict(IReadOnlyList<string> texts, ITextEmbedder embedder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        if (!string.Equals(embedder.ModelId, Parameters.EmbeddingModel, StringComparison.Ordinal))
+        // "all-MiniLM-L6-v2/int8" is a variant of the same encoder: its vectors are close enough to classify with
+        // (docs/sentiment-model.md gives the measured difference), though dedup keeps the variants apart.
+        if (!string.Equals(embedder.ModelId, Parameters.EmbeddingModel, StringComparison.Ordinal)
+            && !embedder.ModelId.StartsWith(Parameters.EmbeddingModel + "/", StringComparison.Ordinal))
         {
             throw new ArgumentException($"The model was trained on {Parameters.EmbeddingModel} vectors, not {embedder.ModelId}.", nameof(embedder));
         }

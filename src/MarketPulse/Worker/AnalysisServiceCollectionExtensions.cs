@@ -19,7 +19,7 @@ public static class AnalysisServiceCollectionExtensions
         services.AddOptions<AnalysisWorkerOptions>().BindConfiguration(AnalysisWorkerOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.Analyzer is null or "" or "embedded" or "ollama", "Analysis:Analyzer must be 'embedded' or 'ollama'.")
             .ValidateOnStart();
-        services.AddSingleton<ITextEmbedder>(_ => new MiniLmEmbedder());
+        services.AddSingleton<ITextEmbedder>(sp => new MiniLmEmbedder(sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.EmbeddingPrecision));
         services.AddSingleton(_ => SentimentModel.LoadEmbedded());
         services.AddSingleton(sp => SecurityCatalog.Load(
             sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.SecuritiesFolder is { Length: > 0 } folder ? folder : null,

@@ -12,10 +12,12 @@ public sealed class MiniLmParaphraseTests(RedisFixture fixture) : IClassFixture<
 
     public Task DisposeAsync() => fixture.DeleteAsync(_prefix);
 
-    [Fact]
-    public async Task Real_embeddings_of_a_reworded_headline_are_near_duplicates_and_a_looser_paraphrase_is_not()
+    [Theory]
+    [InlineData(EmbeddingPrecision.Float32)]
+    [InlineData(EmbeddingPrecision.Int8)]
+    public async Task Real_embeddings_of_a_reworded_headline_are_near_duplicates_and_a_looser_paraphrase_is_not(EmbeddingPrecision precision)
     {
-        using var embedder = new MiniLmEmbedder();
+        using var embedder = new MiniLmEmbedder(precision);
         using var index = Dedup.Index(fixture.Redis, Dedup.Options(_prefix));
         // all-MiniLM-L6-v2 cosines to the first two texts, measured: 0.981, 0.976, 0.937, 0.906.
         string[] texts =
