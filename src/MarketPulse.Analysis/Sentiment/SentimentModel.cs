@@ -103,16 +103,18 @@ public sealed class SentimentModel
     public IReadOnlyList<SentimentPrediction> Predict(IReadOnlyList<string> texts, ITextEmbedder embedder, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        // "all-MiniLM-L6-v2/int8" is a variant of the same encoder: its vectors are close enough to classify with
-        // (docs/sentiment-model.md gives the measured difference), though dedup keeps the variants apart.
-        if (!string.Equals(embedder.ModelId, Parameters.EmbeddingModel, StringComparison.Ordinal)
-            && !embedder.ModelId.StartsWith(Parameters.EmbeddingModel + "/", StringComparison.Ordinal))
+        // "all-MiniLM-L6-v2/int8" and "all-MiniLM-L6-v2" are precisions of the same encoder, either way round: their
+        // vectors are close enough to classify with (docs/sentiment-model.md gives the measured difference), though
+        // dedup keeps the variants apart.
+        if (!string.Equals(Encoder(embedder.ModelId), Encoder(Parameters.EmbeddingModel), StringComparison.Ordinal))
         {
             throw new ArgumentException($"The model was trained on {Parameters.EmbeddingModel} vectors, not {embedder.ModelId}.", nameof(embedder));
         }
 
         return Predict(texts, embedder.Embed(texts, cancellationToken));
     }
+
+    private static string Encoder(string modelId) => modelId.Split('/')[0];
 
     internal double[] Probabilities(string text, float[] embedding)
     {

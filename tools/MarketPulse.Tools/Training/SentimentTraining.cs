@@ -22,6 +22,15 @@ public static class SentimentTraining
         ArgumentNullException.ThrowIfNull(progress);
         var data = LabeledCsv.Read(csvPath);
         await progress.WriteLineAsync($"read {data.Count} rows from {csvPath}").ConfigureAwait(false);
+        return await TrainAsync(data, embedder, options, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Trains a model on <paramref name="data"/> (rows of any number of files), writing progress lines as it goes.</summary>
+    public static async Task<SentimentModel> TrainAsync(IReadOnlyList<LabeledText> data, ITextEmbedder embedder, SentimentTrainingOptions options, TextWriter progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(progress);
         var embeddings = await EmbedAsync(data.Select(d => d.Text).ToList(), embedder, progress, ct).ConfigureAwait(false);
         return await Task.Run(() => Train(data, embeddings, embedder.ModelId, options, progress, ct), ct).ConfigureAwait(false);
     }
@@ -107,7 +116,7 @@ public static class SentimentTraining
         return model;
     }
 
-    private static async Task<float[][]> EmbedAsync(List<string> texts, ITextEmbedder embedder, TextWriter progress, CancellationToken ct)
+    internal static async Task<float[][]> EmbedAsync(List<string> texts, ITextEmbedder embedder, TextWriter progress, CancellationToken ct)
     {
         var result = new float[texts.Count][];
         var clock = Stopwatch.StartNew();

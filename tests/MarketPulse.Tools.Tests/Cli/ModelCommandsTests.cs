@@ -1,0 +1,46 @@
+using System.CommandLine;
+using MarketPulse.Analysis.Embeddings;
+using MarketPulse.Cli;
+using MarketPulse.Tools.Cli;
+using MarketPulse.Tools.Training;
+
+namespace MarketPulse.Tools.Tests.Cli;
+
+/// <summary>The train and eval commands' options, and what train refuses before it reads any data.</summary>
+public sealed class ModelCommandsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("marketpulse-train-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Train_takes_several_files_and_a_precision_eval_a_split()
+    {
+        var train = ToolsCommandLine.Build([]).Parse(["train", "--data", "a.csv", "b.csv:sentfin", "--precision", "float32"]);
+        var eval = ToolsCommandLine.Build([]).Parse(["eval", "--data", "b.csv", "--split", "heldout"]);
+
+        Assert.Empty(train.Errors);
+        Assert.Equal(["a.csv", "b.csv:sentfin"], train.GetValue<string[]>("--data")!);
+        Assert.Equal(EmbeddingPrecision.Float32, train.GetValue<EmbeddingPrecision>("--precision"));
+        Assert.Empty(eval.Errors);
+        Assert.Equal(DataSplit.HeldOut, eval.GetValue<DataSplit>("--split"));
+        Assert.Equal(EmbeddingPrecision.Int8, eval.GetValue<EmbeddingPrecision>("--precision"));
+    }
+
+    [Fact]
+    public async Task Train_refuses_tfns_valid_csv_and_writes_nothing()
+    {
+        var train = Path.Combine(_folder, "train.csv");
+        var valid = Path.Combine(_folder, "valid.csv");
+        File.WriteAllText(train, "text,label\nStocks rally,1\n");
+        File.WriteAllText(valid, "text,label\nStocks fall,0\n");
+        var output = Path.Combine(_folder, "model.bin");
+
+        var parse = ToolsCommandLine.Build([]).Parse(["train", "--data", train, valid, "--out", output]);
+        var error = await Assert.ThrowsAsync<UsageException>(() => parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+
+        Assert.Contains("valid.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("train never reads it", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+}
