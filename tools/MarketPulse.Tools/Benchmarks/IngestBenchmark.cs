@@ -123,6 +123,8 @@ internal static class IngestBenchmark
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Database:MigrateOnStart"] = "true",
                 ["Kafka:BootstrapServers"] = "",
+                // One process holds every part of the run, so a single role may host the in-process broker.
+                ["Kafka:AllowInProcessBroker"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
                 ["Logging:Database:MinimumLevel"] = "Warning",
