@@ -54,6 +54,19 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
   skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+if [ "$failed" -gt 0 ]; then
+  # The failed tests again, with the first lines of their messages, just above the summary: a CI log is often
+  # read from its tail only.
+  echo "Failed tests:"
+  for trx in "$results"/*.trx; do
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1; print "  FAILED " name; next }
+      failing && /<Message>/ { inmsg = 1; lines = 0; sub(/.*<Message>/, "") }
+      inmsg { line = $0; done = sub(/<\/Message>.*/, "", line); if (lines < 4 && line != "") print "    " line; lines++; if (done) { inmsg = 0; failing = 0 } }
+      failing && /<\/UnitTestResult>/ { failing = 0 }
+    ' "$trx"
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the run failed without a failed test (a crash, a missing result): never report it green
 fi

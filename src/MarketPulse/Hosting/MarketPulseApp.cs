@@ -3,7 +3,6 @@ using MarketPulse.Dashboard;
 using MarketPulse.DevBroker;
 using MarketPulse.Health;
 using MarketPulse.Worker;
-using Prometheus;
 using MarketPulse.Ingestion;
 using MarketPulse.Webhooks;
 using MarketPulse.Messaging;
@@ -67,7 +66,7 @@ public static class MarketPulseApp
         app.MapItemsApi();
         app.MapDashboardApi();
         app.MapMarketPulseHealth();
-        app.MapMetrics("/metrics");
+        app.MapMarketPulseMetrics();
         return app;
     }
 
