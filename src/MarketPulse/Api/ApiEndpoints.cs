@@ -13,13 +13,20 @@ public static class ApiEndpoints
 {
     public static IEndpointRouteBuilder MapItemsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api").AddEndpointFilter(RequireKey).MapGet("/items/{id:guid}", GetItemAsync).WithName("get-item");
+        endpoints.MapGroup("/api").AddEndpointFilter(RequireKey).MapGet("/items/{id:guid}", GetItemAsync).WithName("get-item")
+            .WithSummary("One item: the raw item as stored, its analysis, its duplicate link or its failure")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
     public static IEndpointRouteBuilder MapAnalyzeApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api").AddEndpointFilter(RequireKey).MapPost("/analyze", AnalyzeAsync).WithName("analyze").DisableAntiforgery();
+        endpoints.MapGroup("/api").AddEndpointFilter(RequireKey).MapPost("/analyze", AnalyzeAsync).WithName("analyze").DisableAntiforgery()
+            .WithSummary("Analyses one text with the configured analyser, without storing it")
+            .Accepts<AnalyzeRequest>("application/json").Produces<AnalysisResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 

@@ -28,7 +28,7 @@ public static class DashboardApi
 
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi();
+        endpoints.MapOpenApi().AddEndpointFilter(ApiEndpoints.RequireKey);
         var api = endpoints.MapGroup("/api").AddEndpointFilter(ApiEndpoints.RequireKey).AddEndpointFilter(AnswerInvalidParameters)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized);
         api.MapGet("/sentiment", SentimentAsync).WithName("sentiment").WithSummary("Sentiment over time (whole market when no symbol), from the rollups")

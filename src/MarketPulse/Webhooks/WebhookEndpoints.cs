@@ -22,7 +22,17 @@ public static class WebhookEndpoints
         {
             group.MapPost($"/{source}", (HttpContext context, RawItemWriter writer, IOptionsMonitor<WebhookOptions> options, IngestMetrics metrics, TimeProvider time, ILoggerFactory loggers) =>
                     HandleAsync(source, context, writer, options.CurrentValue, metrics, time, loggers.CreateLogger("MarketPulse.Webhooks")))
-                .WithName($"webhook-{source}");
+                .WithName($"webhook-{source}")
+                .WithSummary($"Receives {source} items: stored durably, then answered with each item's id and status")
+                .Accepts<JsonElement>("application/json")
+                .Produces<WebhookResponse>()
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         }
 
         return endpoints;

@@ -144,7 +144,7 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
-    public async Task Dashboard_routes_need_the_key_and_the_openapi_document_lists_them()
+    public async Task Dashboard_routes_and_the_openapi_document_need_the_key_and_the_document_lists_them()
     {
         await using var setup = await WorkerSetup.CreateAsync(partitions: 1);
         var app = await setup.StartAsync(HostTarget.Ingest, ("Api:Key", "read-key-0123456789abcdef"));
@@ -160,7 +160,10 @@ public sealed class DashboardApiTests
         Assert.True(pipeline.GetProperty("dependencies").GetProperty("redis").GetProperty("up").GetBoolean());
         Assert.Equal(0, pipeline.GetProperty("outboxBacklog").GetInt32());
 
-        var document = JsonDocument.Parse(await app.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client.GetAsync("/openapi/v1.json")).StatusCode);
+        using var openApi = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        openApi.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "read-key-0123456789abcdef");
+        var document = JsonDocument.Parse(await (await app.Client.SendAsync(openApi)).Content.ReadAsStringAsync()).RootElement;
         var paths = document.GetProperty("paths");
         foreach (var route in new[] { "/api/sentiment", "/api/items", "/api/movers", "/api/alerts", "/api/stream" })
         {
