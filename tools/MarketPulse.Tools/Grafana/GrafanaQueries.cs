@@ -1,3 +1,4 @@
+using MarketPulse.Storage;
 using Npgsql;
 
 namespace MarketPulse.Tools.Grafana;
@@ -9,8 +10,28 @@ public sealed record GrafanaQuery(string Kind, string Name, string DatasourceUid
 /// Every query Grafana would send for the provisioned dashboards (variable queries, then panels, with the
 /// variables' values read from the databases as Grafana reads them) and alert rules, at one moment.
 /// </summary>
-public static class GrafanaQueries
+public static partial class GrafanaQueries
 {
+    /// <summary>
+    /// A data source per provisioned datasource uid, found by the database its file names
+    /// (<c>${MARKETPULSE_ANALYTICS_DB}</c> is the analytics database).
+    /// </summary>
+    public static Dictionary<string, NpgsqlDataSource> Open(GrafanaProvisioning provisioning, Func<DatabaseKind, string> connectionString) =>
+        provisioning.Datasources.ToDictionary(d => d.Key, d =>
+        {
+            var database = d.Value.GetProperty("jsonData").GetProperty("database").GetString() ?? "";
+            var match = DatabaseVariable().Match(database);
+            if (!match.Success || !Enum.TryParse<DatabaseKind>(match.Groups[1].Value, ignoreCase: true, out var kind))
+            {
+                throw new InvalidOperationException($"datasource {d.Key}: database '{database}' is not ${{MARKETPULSE_<RAW|ANALYTICS|LOGS>_DB}}");
+            }
+
+            return NpgsqlDataSource.Create(connectionString(kind));
+        }, StringComparer.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\$\{MARKETPULSE_([A-Z]+)_DB\}$")]
+    private static partial System.Text.RegularExpressions.Regex DatabaseVariable();
+
     /// <param name="range">The dashboards' time range; null for each dashboard's default.</param>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "The SQL is the repository's provisioning, expanded as Grafana expands it.")]
     public static async Task<List<GrafanaQuery>> ExpandAsync(GrafanaProvisioning provisioning, IReadOnlyDictionary<string, NpgsqlDataSource> databases,
