@@ -7,7 +7,7 @@ namespace MarketPulse.Tools.Benchmarks;
 
 /// <summary>
 /// <c>marketpulse bench dashboard [--rows 10000000]</c>: every query behind the page (<see cref="DashboardQueryBench"/>)
-/// in an analytics database of its own (<see cref="BenchDatabases"/>, created through <c>ConnectionStrings:Admin</c>,
+/// in an analytics database of its own (and an empty raw one for the headlines; <see cref="BenchDatabases"/>, through <c>ConnectionStrings:Admin</c>,
 /// which the local stack's <c>scripts/stack.sh env</c> sets), migrated, seeded, measured and dropped again.
 /// </summary>
 internal static class DashboardBenchCommand
@@ -30,7 +30,7 @@ internal static class DashboardBenchCommand
 
     private static async Task<int> RunAsync(int rows, string[] configuration, CancellationToken cancellationToken)
     {
-        await using var bench = await BenchDatabases.CreateAsync(AdminConnectionString(configuration, "dashboard"), [DatabaseKind.Analytics], cancellationToken);
+        await using var bench = await BenchDatabases.CreateAsync(AdminConnectionString(configuration, "dashboard"), [DatabaseKind.Analytics, DatabaseKind.Raw], cancellationToken);
         await using var databases = new Databases(bench.Settings(DatabaseKind.Analytics));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MarketPulse dashboard queries: seeding {rows:N0} rows into {bench.Name}_analytics; load average {IngestBenchmark.LoadAverage()}"));
         await new DashboardQueryBench(databases).RunAsync(rows, Console.Out, cancellationToken);
