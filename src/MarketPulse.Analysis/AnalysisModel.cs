@@ -36,6 +36,12 @@ public enum EntityType
     Currency,
     Commodity,
     Crypto,
+    Regulator,
+    Exchange,
+    Sector,
+    Rates,
+    Market,
+    Other,
 }
 
 /// <summary>A named entity found in a text, with its own sentiment where the analyser gives one.</summary>
@@ -49,7 +55,17 @@ public sealed record Entity(
     string Text,
     string? Symbol = null,
     string? Exchange = null,
-    SentimentLabel? Sentiment = null);
+    SentimentLabel? Sentiment = null)
+{
+    /// <summary>Entity-level score in [-1, 1] (bearish to bullish), when <see cref="Sentiment"/> is set.</summary>
+    public double? Score { get; init; }
+
+    /// <summary>Confidence of <see cref="Sentiment"/> in [0, 1], when it is set.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>A company the recogniser found that no listing matched (or matched ambiguously): "unlisted" rather than a guess.</summary>
+    public bool Unlisted { get; init; }
+}
 
 /// <summary>Sentiment of one text: label, score in [-1, 1] (bearish to bullish) and calibrated confidence in [0, 1].</summary>
 public sealed record SentimentPrediction(SentimentLabel Label, double Score, double Confidence);

@@ -7,8 +7,9 @@ namespace MarketPulse.Analysis;
 
 /// <summary>
 /// The analyser that needs no server: MiniLM embeddings and the sentiment model trained in this repository,
-/// entities from the securities catalog, and the asset-class rules. Entity-level sentiment comes from the
-/// clause that names the entity when a text has several clauses and several entities.
+/// entities from the securities catalog and the trained tagger, and the asset-class rules. Every entity carries
+/// its own label, score and confidence: the clause that names it when a text has several clauses and several
+/// entities, else the text's.
 /// </summary>
 public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel model, EntityExtractor extractor) : ITextAnalyzer
 {
@@ -76,17 +77,18 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
         for (var i = 0; i < requests.Count; i++)
         {
             var clauses = clauseOf.Keys.Any(k => k.Item == i) ? Clauses(texts[i]) : [];
+            var p = predictions[i];
             var entities = matches[i].Select(m =>
             {
                 if (clauses.Count == 0 || m.Entity.Type is EntityType.Country or EntityType.Person
                     || !clauseOf.TryGetValue((i, ClauseStartOf(clauses, m.Start)), out var clause))
                 {
-                    return m.Entity;
+                    return m.Entity with { Sentiment = p.Label, Score = p.Score, Confidence = p.Confidence };
                 }
 
-                return m.Entity with { Sentiment = clausePredictions[clause].Label };
+                var c = clausePredictions[clause];
+                return m.Entity with { Sentiment = c.Label, Score = c.Score, Confidence = c.Confidence };
             }).ToList();
-            var p = predictions[i];
             results[i] = new AnalysisResult(
                 p.Label, p.Score, p.Confidence,
                 AssetClassifier.Classify(texts[i], entities, requests[i].Source),

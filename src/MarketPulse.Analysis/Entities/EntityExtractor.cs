@@ -10,10 +10,108 @@ namespace MarketPulse.Analysis.Entities;
 /// all-caps index-constituent symbol that is not an ordinary word; company names must be capitalised.
 /// Thread-safe.
 /// </summary>
-public sealed partial class EntityExtractor(SecurityCatalog catalog)
+public sealed partial class EntityExtractor(SecurityCatalog catalog, EntityTagger? tagger = null)
 {
-    /// <summary>Entities of <paramref name="text"/>, one per symbol, in order of first mention.</summary>
+    /// <summary>
+    /// Entities of <paramref name="text"/>, one per symbol, in order of first mention: the catalogue's matches, then
+    /// every further mention the trained tagger finds, linked through the catalogue and the alias list, typed by
+    /// <see cref="EntityTypes"/>, and marked unlisted when a company matches no listing.
+    /// </summary>
     public IReadOnlyList<EntityMatch> Extract(string text)
+    {
+        var known = CatalogMatches(text);
+        if (tagger is null)
+        {
+            return known;
+        }
+
+        var tokens = EntityTagger.Tokenize(text);
+        var spans = tagger.Find(text, tokens, Hints(text, tokens, known));
+        // The tagger decides what is a mention; the catalogue links it. Catalogue matches the tagger does not
+        // confirm survive only when they are explicit symbols (NSE:X, X.NS, $X).
+        var result = new List<EntityMatch>();
+        var used = new HashSet<EntityMatch>();
+        foreach (var (start, length, _) in spans)
+        {
+            var mention = text.Substring(start, length);
+            var overlap = known.FirstOrDefault(m => m.Spans.Any(s => s.Start < start + length && start < s.Start + s.Length));
+            Entity entity;
+            if (overlap is not null && overlap.Entity.Type is not (EntityType.Country or EntityType.Person) && EntityTypes.Of(mention) is var keyword
+                && !(overlap.Entity.Type is EntityType.Company or EntityType.Ticker && keyword is EntityType.Sector or EntityType.Market or EntityType.Regulator or EntityType.Exchange))
+            {
+                used.Add(overlap);
+                entity = overlap.Entity with { Text = mention };
+            }
+            else
+            {
+                entity = Link(mention);
+            }
+
+            if (result.Any(m => string.Equals(m.Entity.Text, mention, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            result.Add(new EntityMatch(entity, start, length, [(start, length)]));
+        }
+
+        foreach (var m in known)
+        {
+            if (!used.Contains(m) && m.Entity.Type == EntityType.Ticker && m.Entity.Text.Any(c => c is '$' or ':' or '.')
+                && !result.Any(r => r.Start < m.Start + m.Length && m.Start < r.Start + r.Length))
+            {
+                result.Add(m);
+            }
+        }
+
+        result.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return result;
+    }
+
+    /// <summary>Per tagger token, the type of the catalogue entity that covers it (the tagger's catalogue feature), else null.</summary>
+    public static string?[] Hints(string text, List<TaggerToken> tokens, IReadOnlyList<EntityMatch> known)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(known);
+        var hints = new string?[tokens.Count];
+        foreach (var m in known)
+        {
+            foreach (var (s, l) in m.Spans)
+            {
+                for (var i = 0; i < tokens.Count; i++)
+                {
+                    if (tokens[i].Start < s + l && s < tokens[i].End)
+                    {
+                        hints[i] = (tokens[i].Start == s ? "B" : "I") + m.Entity.Type;
+                    }
+                }
+            }
+        }
+
+        return hints;
+    }
+
+    /// <summary>A mention the tagger found, linked: the alias list, then the catalogue over the whole mention, else typed by keywords.</summary>
+    private Entity Link(string mention)
+    {
+        if (EntityAliases.TryGet(mention, out var alias))
+        {
+            return new Entity(EntityType.Company, mention, alias.Symbol, alias.Exchange);
+        }
+
+        var inner = CatalogMatches(mention);
+        var type = EntityTypes.Of(mention);
+        if (inner.Count == 1 && inner[0].Entity.Symbol is { } symbol && inner[0].Entity.Type is EntityType.Company or EntityType.Ticker
+            && type is EntityType.Company && inner[0].Length * 2 >= mention.Length)
+        {
+            return new Entity(EntityType.Company, mention, symbol, inner[0].Entity.Exchange);
+        }
+
+        return new Entity(type, mention) { Unlisted = type == EntityType.Company };
+    }
+
+    /// <summary>The catalogue's entities of <paramref name="text"/> alone (no tagger).</summary>
+    public IReadOnlyList<EntityMatch> CatalogMatches(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<(Entity Entity, int Start, int Length)>();

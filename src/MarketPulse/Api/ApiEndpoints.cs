@@ -23,7 +23,7 @@ public static class ApiEndpoints
     {
         endpoints.MapGroup("/api").AddEndpointFilter(RequireKey).MapPost("/analyze", AnalyzeAsync).WithName("analyze").DisableAntiforgery()
             .WithSummary("Analyses one text with the configured analyser, without storing it")
-            .Accepts<AnalyzeRequest>("application/json").Produces<AnalysisResult>()
+            .Produces<AnalysisResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);

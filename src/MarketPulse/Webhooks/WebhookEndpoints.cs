@@ -24,7 +24,6 @@ public static class WebhookEndpoints
                     HandleAsync(source, context, writer, options.CurrentValue, metrics, time, loggers.CreateLogger("MarketPulse.Webhooks")))
                 .WithName($"webhook-{source}")
                 .WithSummary($"Receives {source} items: stored durably, then answered with each item's id and status")
-                .Accepts<JsonElement>("application/json")
                 .Produces<WebhookResponse>()
                 .ProducesProblem(StatusCodes.Status400BadRequest)
                 .ProducesProblem(StatusCodes.Status401Unauthorized)

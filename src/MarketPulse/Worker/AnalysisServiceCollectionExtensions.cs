@@ -23,7 +23,7 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton(sp => SecurityCatalog.Load(
             sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.SecuritiesFolder is { Length: > 0 } folder ? folder : null,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("MarketPulse.Entities")));
-        services.AddSingleton<EntityExtractor>();
+        services.AddSingleton(sp => new EntityExtractor(sp.GetRequiredService<SecurityCatalog>(), EntityTagger.LoadEmbedded()));
         services.AddSingleton<EmbeddedAnalyzer>();
         services.AddOllamaAnalyzer();
         services.AddSingleton<ITextAnalyzer>(sp =>

@@ -237,6 +237,12 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A symbol's sentiment in one item: its entity's own label and score when the analyser gave one, else the item's ("*" is the item's).</summary>
+    private static (SentimentLabel Label, double Score) SentimentFor(AnalysisResult result, string symbol) =>
+        result.Entities.FirstOrDefault(e => e.Sentiment is not null && e.Score is not null && string.Equals(e.Symbol, symbol, StringComparison.OrdinalIgnoreCase)) is { } entity
+            ? (entity.Sentiment!.Value, entity.Score!.Value)
+            : (result.Label, result.Score);
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "UpsertRollupSql is built once from constant texts; values are parameters.")]
     private static async Task UpsertRollupsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ItemAnalysis> inserted, CancellationToken cancellationToken)
     {
@@ -251,7 +257,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
                 Symbol: symbol,
                 AssetClass: AssetClassName(a.Result.AssetClass),
                 a.Item.Source,
-                a.Result)))
+                Result: SentimentFor(a.Result, symbol))))
             .GroupBy(r => (r.Bucket, r.Symbol, r.AssetClass, r.Source))
             .Select(g => (g.Key, Items: g.Count(), ScoreSum: g.Sum(r => r.Result.Score),
                 Bullish: g.Count(r => r.Result.Label == SentimentLabel.Bullish),

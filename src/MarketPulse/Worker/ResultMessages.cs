@@ -15,5 +15,5 @@ public static class ResultMessages
 
     /// <summary>The result's entities, each with its own sentiment where the analyser gave one.</summary>
     public static IReadOnlyList<ResultEntity> EntitiesOf(AnalysisResult result) =>
-        result.Entities.Select(e => new ResultEntity(MessageJson.Name(e.Type), e.Text, e.Symbol, e.Exchange, e.Sentiment is { } s ? MessageJson.Name(s) : null)).ToList();
+        result.Entities.Select(e => new ResultEntity(MessageJson.Name(e.Type), e.Text, e.Symbol, e.Exchange, e.Sentiment is { } s ? MessageJson.Name(s) : null, e.Score, e.Confidence, e.Unlisted)).ToList();
 }

@@ -100,6 +100,22 @@ public sealed class OllamaAnalyzerTests
     }
 
     [Fact]
+    public async Task Answer_with_sector_and_index_entities_keeps_each_entity_its_own_sentiment()
+    {
+        const string answer = "{\"label\":\"Neutral\",\"score\":0,\"confidence\":0.6,\"asset_class\":\"Index\",\"entities\":["
+            + "{\"type\":\"Index\",\"text\":\"Sensex\",\"symbol\":\"SENSEX\",\"exchange\":null,\"sentiment\":\"Bearish\"},"
+            + "{\"type\":\"Sector\",\"text\":\"IT stocks\",\"symbol\":null,\"exchange\":null,\"sentiment\":\"Bullish\"}]}";
+        await using var server = await FakeOllamaServer.StartAsync(_ => FakeReply.Content(answer));
+        var analyzer = CreateAnalyzer(server.Endpoint);
+
+        var result = Assert.Single(await analyzer.AnalyzeAsync([new AnalysisRequest("Sensex falls 300 points; IT stocks gain", "news")], CancellationToken.None));
+
+        Assert.Contains(result.Entities, e => e is { Type: EntityType.Index, Text: "Sensex", Sentiment: SentimentLabel.Bearish });
+        Assert.Contains(result.Entities, e => e is { Type: EntityType.Sector, Text: "IT stocks", Sentiment: SentimentLabel.Bullish });
+        Assert.Equal("Sensex falls 300 points; IT stocks gain", server.Calls[0].ItemText);
+    }
+
+    [Fact]
     public async Task Batch_keeps_request_order_and_bounds_concurrency()
     {
         // Each item's label is in its text. Item 0 is answered only once item 2 has arrived, which with two slots
@@ -159,7 +175,7 @@ public sealed class OllamaAnalyzerTests
         { "trailing garbage", Answers.Valid() + " Hope this helps!" },
         { "number as string", "{\"label\":\"Neutral\",\"score\":\"0\",\"confidence\":0.5,\"asset_class\":\"Macro\",\"entities\":[]}" },
         { "duplicate field", "{\"label\":\"Neutral\",\"label\":\"Bullish\",\"score\":0,\"confidence\":0.5,\"asset_class\":\"Macro\",\"entities\":[]}" },
-        { "entity type outside the set", "{\"label\":\"Neutral\",\"score\":0,\"confidence\":0.5,\"asset_class\":\"Macro\",\"entities\":[{\"type\":\"Sector\",\"text\":\"banks\",\"symbol\":null,\"exchange\":null,\"sentiment\":null}]}" },
+        { "entity type outside the set", "{\"label\":\"Neutral\",\"score\":0,\"confidence\":0.5,\"asset_class\":\"Macro\",\"entities\":[{\"type\":\"Planet\",\"text\":\"banks\",\"symbol\":null,\"exchange\":null,\"sentiment\":null}]}" },
         { "markdown fence", "```json\n" + Answers.Valid() + "\n```" },
     };
 

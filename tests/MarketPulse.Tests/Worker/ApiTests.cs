@@ -23,6 +23,24 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Analyze_endpoint_gives_each_entity_its_type_and_own_sentiment()
+    {
+        await using var setup = await WorkerSetup.CreateAsync(partitions: 1);
+        var app = await setup.StartAsync(HostTarget.All);
+
+        var response = await app.Client.PostAsJsonAsync("/api/analyze", new { text = "Sensex falls 300 points; IT stocks gain", source = "news" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entities = (await WorkerSetup.JsonAsync(response)).GetProperty("entities").EnumerateArray().ToList();
+        var sensex = Assert.Single(entities, e => e.GetProperty("text").GetString() == "Sensex");
+        var it = Assert.Single(entities, e => e.GetProperty("text").GetString() == "IT stocks");
+        Assert.Equal("index", sensex.GetProperty("type").GetString());
+        Assert.Equal("bearish", sensex.GetProperty("sentiment").GetString());
+        Assert.Equal("sector", it.GetProperty("type").GetString());
+        Assert.Equal("bullish", it.GetProperty("sentiment").GetString());
+        Assert.InRange(it.GetProperty("confidence").GetDouble(), 0, 1);
+    }
+
+    [Fact]
     public async Task Analyze_endpoint_refuses_empty_text_and_unknown_items_are_404()
     {
         await using var setup = await WorkerSetup.CreateAsync(partitions: 1);

@@ -32,6 +32,7 @@ internal static class ModelCommands
         {
             data, output, seed, precision, securities,
         };
+        command.Subcommands.Add(EntityCommands.CreateTrain());
         command.SetAction((parse, cancellationToken) => TrainAsync(
             Files(parse.GetValue(data)!), parse.GetValue(output), parse.GetValue(seed), parse.GetValue(precision), parse.GetValue(securities), cancellationToken));
         return command;
@@ -56,6 +57,7 @@ internal static class ModelCommands
         {
             data, model, split, precision, securities,
         };
+        command.Subcommands.Add(EntityCommands.CreateEval());
         command.SetAction((parse, cancellationToken) => EvalAsync(
             Files(parse.GetValue(data)!), parse.GetValue(model), parse.GetValue(split), parse.GetValue(precision), parse.GetValue(securities), cancellationToken));
         return command;

@@ -36,11 +36,13 @@ public static class AnalysisPromptV1
         - "asset_class": the main asset class the item is about, one of Equity, Index, Commodity, Currency,
           Crypto, Rates, Macro. Use Macro for economy-wide news (inflation, GDP, policy) without a single asset.
         - "entities": the named entities in the item, each with
-          "type" (one of Company, Ticker, Index, Person, Country, Currency, Commodity, Crypto),
+          "type" (one of Company, Ticker, Index, Person, Country, Currency, Commodity, Crypto, Regulator, Exchange, Sector,
+          Rates, Market, Other; Sebi and RBI are Regulator, BSE and NSE Exchange, "IT stocks" Sector, "Wall Street" Market),
           "text" (the span as written in the item),
           "symbol" (canonical symbol such as RELIANCE, TCS, NIFTY 50, SENSEX, USD/INR, BTC, GOLD; null if unsure),
           "exchange" (NSE, BSE, NASDAQ, NYSE, MCX and so on; null if unknown or not listed),
-          "sentiment" (Bullish, Bearish or Neutral for that entity when the item supports one, otherwise null).
+          "sentiment" (Bullish, Bearish or Neutral for that entity, judged from what the item says about it: "Sensex
+          falls; IT stocks gain" is Bearish for Sensex and Bullish for IT stocks; null only if the item says nothing of it).
           Use an empty list when there are none. Do not invent entities that are not in the text.
         """;
 
@@ -72,7 +74,7 @@ public static class AnalysisPromptV1
               "items": {
                 "type": "object",
                 "properties": {
-                  "type": { "type": "string", "enum": ["Company", "Ticker", "Index", "Person", "Country", "Currency", "Commodity", "Crypto"] },
+                  "type": { "type": "string", "enum": ["Company", "Ticker", "Index", "Person", "Country", "Currency", "Commodity", "Crypto", "Regulator", "Exchange", "Sector", "Rates", "Market", "Other"] },
                   "text": { "type": "string" },
                   "symbol": { "type": ["string", "null"] },
                   "exchange": { "type": ["string", "null"] },

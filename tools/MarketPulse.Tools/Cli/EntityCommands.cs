@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Diagnostics;
+using MarketPulse.Analysis;
+using MarketPulse.Analysis.Embeddings;
+using MarketPulse.Analysis.Entities;
+using MarketPulse.Analysis.Sentiment;
+using MarketPulse.Cli;
+using MarketPulse.Tools.Training;
+
+namespace MarketPulse.Tools.Cli;
+
+/// <summary><c>train entities</c> and <c>eval entities</c>: the entity tagger on SEntFiN.</summary>
+internal static class EntityCommands
+{
+    private const string TaggerPath = "src/MarketPulse.Analysis/Entities/entity-tagger.bin";
+
+    public static Command CreateTrain()
+    {
+        var data = new Option<string>("--data") { Description = "SEntFiN train.csv (id,headline,entities); its held-out split is never fitted on", Required = true, HelpName = "FILE" };
+        var output = new Option<string?>("--out") { Description = "where to write the tagger (default: the committed " + TaggerPath + ")", HelpName = "FILE" };
+        var seed = CommandOptions.WholeNumber("--seed", "random seed of the shuffles", 42, 0, int.MaxValue);
+        var epochs = CommandOptions.WholeNumber("--epochs", "passes over the data", 6, 1, 50);
+        var securities = Securities();
+        var command = new Command("entities", "train the entity tagger: --data train.csv --securities DIR [--epochs N] [--seed N] [--out FILE]") { data, output, seed, epochs, securities };
+        command.SetAction(parse =>
+        {
+            var catalogue = new EntityExtractor(SecurityCatalog.Load(parse.GetValue(securities)));
+            var rows = SentfinCsv.Read(Existing(parse.GetValue(data)!));
+            var fit = rows.Where(h => !HeldOutSplit.IsHeldOut(h.Id)).ToList();
+            Console.WriteLine($"{fit.Count} headlines to fit on, {rows.Count - fit.Count} held out");
+            var tagger = EntityTraining.Train(fit, catalogue, parse.GetValue(epochs), parse.GetValue(seed), Console.Out);
+            var path = parse.GetValue(output) ?? RepositoryPath(TaggerPath);
+            using (var file = File.Create(path))
+            {
+                tagger.Save(file);
+            }
+
+            Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes)");
+            var held = rows.Where(h => HeldOutSplit.IsHeldOut(h.Id)).ToList();
+            var extractor = new EntityExtractor(SecurityCatalog.Load(parse.GetValue(securities)), tagger);
+            Console.WriteLine("== held-out recognition (no sentiment)");
+            Console.WriteLine(EntityTraining.Report(held, t => extractor.Extract(t).Select(m => m.Entity).ToList()));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateEval()
+    {
+        var data = new Option<string>("--data") { Description = "SEntFiN train.csv", Required = true, HelpName = "FILE" };
+        var split = new Option<DataSplit>("--split") { Description = "rows to score: heldout (default), train or all", DefaultValueFactory = _ => DataSplit.HeldOut };
+        var tagger = new Option<string?>("--tagger") { Description = "tagger file (default: the built-in one; 'none' for the catalogue alone)", HelpName = "FILE" };
+        var securities = Securities();
+        var command = new Command("entities", "evaluate entity recognition and entity sentiment: --data train.csv --securities DIR [--split heldout] [--tagger FILE|none]") { data, split, tagger, securities };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var rows = SentfinCsv.Read(Existing(parse.GetValue(data)!)).Where(h => HeldOutSplit.Includes(parse.GetValue(split), h.Id)).ToList();
+            EntityTagger? model = parse.GetValue(tagger) switch
+            {
+                "none" => null,
+                null => EntityTagger.LoadEmbedded(),
+                var path => LoadTagger(path),
+            };
+            var extractor = new EntityExtractor(SecurityCatalog.Load(parse.GetValue(securities)), model);
+            using var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8);
+            var analyzer = new EmbeddedAnalyzer(embedder, SentimentModel.LoadEmbedded(), extractor);
+            var results = new Dictionary<string, IReadOnlyList<Entity>>(StringComparer.Ordinal);
+            var watch = Stopwatch.StartNew();
+            for (var k = 0; k < rows.Count; k += 64)
+            {
+                var batch = rows.Skip(k).Take(64).ToList();
+                var analysed = await analyzer.AnalyzeAsync(batch.Select(h => new AnalysisRequest(h.Text, "news")).ToList(), cancellationToken);
+                for (var j = 0; j < batch.Count; j++)
+                {
+                    results[batch[j].Text] = analysed[j].Entities;
+                }
+
+                Console.Error.WriteLine($"analysed {Math.Min(k + 64, rows.Count)}/{rows.Count}");
+            }
+
+            var analysis = watch.Elapsed;
+            watch.Restart();
+            foreach (var h in rows)
+            {
+                extractor.Extract(h.Text);
+            }
+
+            var entityTime = watch.Elapsed;
+            Console.WriteLine($"== entities on {rows.Count} headlines, split {parse.GetValue(split).ToString().ToLowerInvariant()}, tagger {(model is null ? "none" : "on")}");
+            Console.WriteLine(EntityTraining.Report(rows, t => results[t]));
+            Console.WriteLine($"time: analysis {analysis.TotalMilliseconds / rows.Count:F2} ms/item, entity extraction alone {entityTime.TotalMilliseconds / rows.Count:F3} ms/item ({entityTime / analysis:P1})");
+            return 0;
+        });
+        return command;
+    }
+
+    private static EntityTagger LoadTagger(string path)
+    {
+        using var file = File.OpenRead(Existing(path));
+        return EntityTagger.Load(file);
+    }
+
+    private static Option<string?> Securities() => new("--securities") { Description = "folder of securities lists (the catalogue)", HelpName = "DIR" };
+
+    private static string Existing(string path) => File.Exists(path) ? path : throw new UsageException($"no file at {path}.");
+
+    private static string RepositoryPath(string relative)
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MarketPulse.slnx")))
+            {
+                return Path.Combine(dir.FullName, relative);
+            }
+        }
+
+        throw new UsageException("not inside the MarketPulse repository: say where to write with --out.");
+    }
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text;
+using MarketPulse.Analysis;
+using MarketPulse.Analysis.Entities;
+
+namespace MarketPulse.Tools.Training;
+
+/// <summary>
+/// Training and evaluation of the entity tagger on SEntFiN: gold BIO tags from each headline's entity names as
+/// spelled in the text, an averaged perceptron over shuffled headlines (fixed seed), and span recall/precision/F1
+/// by type on the held-out split.
+/// </summary>
+public static class EntityTraining
+{
+    /// <summary>Gold tags of a headline's tokens: every entity name, found case-sensitively first, then ignoring case.</summary>
+    public static int[] GoldTags(string text, List<TaggerToken> tokens, IEnumerable<string> entities)
+    {
+        var tags = new int[tokens.Count];
+        foreach (var name in entities)
+        {
+            var at = FindWord(text, name, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                at = FindWord(text, name, StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var first = true;
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (tokens[i].Start >= at && tokens[i].End <= at + name.Length && tags[i] == EntityTagger.Outside)
+                {
+                    tags[i] = first ? EntityTagger.Begin : EntityTagger.Inside;
+                    first = false;
+                }
+            }
+        }
+
+        return tags;
+    }
+
+    public static EntityTagger Train(IReadOnlyList<SentfinHeadline> headlines, EntityExtractor catalogue, int epochs, int seed, TextWriter progress)
+    {
+        ArgumentNullException.ThrowIfNull(headlines);
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(progress);
+        var tagger = new EntityTagger();
+        var w = tagger.Weights;
+        var total = new double[w.Length];
+        var stamp = new int[w.Length];
+        var step = 1;
+        var prepared = headlines.Select(h =>
+        {
+            var tokens = EntityTagger.Tokenize(h.Text);
+            return (h.Text, Tokens: tokens, Hints: EntityExtractor.Hints(h.Text, tokens, catalogue.CatalogMatches(h.Text)), Gold: GoldTags(h.Text, tokens, h.Entities.Select(e => e.Entity)));
+        }).ToList();
+        var random = new Random(seed);
+        var features = new List<int>(32);
+        var scores = new float[EntityTagger.Tags];
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            var order = Enumerable.Range(0, prepared.Count).ToArray();
+            random.Shuffle(order);
+            var errors = 0;
+            var seen = 0;
+            foreach (var k in order)
+            {
+                var (text, tokens, hints, gold) = prepared[k];
+                var previous = -1;
+                for (var i = 0; i < tokens.Count; i++)
+                {
+                    features.Clear();
+                    tagger.Features(text, tokens, hints, i, previous, features);
+                    tagger.Score(features, scores);
+                    var guess = EntityTagger.Argmax(scores);
+                    seen++;
+                    if (guess != gold[i])
+                    {
+                        errors++;
+                        foreach (var f in features)
+                        {
+                            Update(f * EntityTagger.Tags + gold[i], 1);
+                            Update(f * EntityTagger.Tags + guess, -1);
+                        }
+                    }
+
+                    previous = gold[i];
+                    step++;
+                }
+            }
+
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}: token error rate {errors / (double)seen:F4}"));
+        }
+
+        for (var i = 0; i < w.Length; i++)
+        {
+            total[i] += (step - stamp[i]) * (double)w[i];
+            w[i] = (float)(total[i] / step);
+        }
+
+        return tagger;
+
+        void Update(int index, float delta)
+        {
+            total[index] += (step - stamp[index]) * (double)w[index];
+            stamp[index] = step;
+            w[index] += delta;
+        }
+    }
+
+    /// <summary>Span recall, precision and F1 (exact name match, ignoring case) by type, and entity-level sentiment accuracy where found.</summary>
+    public static string Report(IReadOnlyList<SentfinHeadline> headlines, Func<string, IReadOnlyList<Entity>> analyse)
+    {
+        ArgumentNullException.ThrowIfNull(headlines);
+        ArgumentNullException.ThrowIfNull(analyse);
+        var byType = new SortedDictionary<string, int[]>(StringComparer.Ordinal); // gold, found, predicted, correct-predicted
+        int gold = 0, found = 0, predicted = 0, correctPredicted = 0, sentimentRight = 0, mixedGold = 0, mixedRight = 0;
+        foreach (var h in headlines)
+        {
+            var entities = analyse(h.Text);
+            var mixed = h.SharedLabel is null;
+            foreach (var g in h.Entities)
+            {
+                gold++;
+                var type = EntityTypes.Of(g.Entity).ToString();
+                var row = Row(type);
+                row[0]++;
+                var match = entities.FirstOrDefault(e => string.Equals(e.Text.Trim(), g.Entity.Trim(), StringComparison.OrdinalIgnoreCase));
+                if (match is not null)
+                {
+                    found++;
+                    row[1]++;
+                    if (match.Sentiment == g.Label)
+                    {
+                        sentimentRight++;
+                    }
+                }
+
+                if (mixed)
+                {
+                    mixedGold++;
+                    if (match?.Sentiment == g.Label)
+                    {
+                        mixedRight++;
+                    }
+                }
+            }
+
+            foreach (var e in entities)
+            {
+                predicted++;
+                var row = Row(e.Type.ToString());
+                row[2]++;
+                if (h.Entities.Any(g => string.Equals(e.Text.Trim(), g.Entity.Trim(), StringComparison.OrdinalIgnoreCase)))
+                {
+                    correctPredicted++;
+                    row[3]++;
+                }
+            }
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"{headlines.Count} headlines, {gold} gold entities, {predicted} predicted");
+        report.AppendLine(CultureInfo.InvariantCulture, $"overall: recall {Ratio(found, gold):F3}  precision {Ratio(correctPredicted, predicted):F3}  F1 {F1(Ratio(found, gold), Ratio(correctPredicted, predicted)):F3}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"entity sentiment accuracy: {Ratio(sentimentRight, found):F3} of found ({found}), {Ratio(sentimentRight, gold):F3} of all gold; mixed-label headlines {Ratio(mixedRight, mixedGold):F3} of {mixedGold}");
+        report.AppendLine("by type (gold type from the keyword lists; predicted type as output): gold  recall  predicted  precision");
+        foreach (var (type, r) in byType)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"  {type,-10} {r[0],5}  {Ratio(r[1], r[0]):F3}  {r[2],5}  {Ratio(r[3], r[2]):F3}");
+        }
+
+        return report.ToString();
+
+        int[] Row(string type)
+        {
+            if (!byType.TryGetValue(type, out var row))
+            {
+                byType[type] = row = new int[4];
+            }
+
+            return row;
+        }
+    }
+
+    private static double Ratio(int a, int b) => b == 0 ? 0 : a / (double)b;
+
+    private static double F1(double r, double p) => r + p == 0 ? 0 : 2 * r * p / (r + p);
+
+    private static int FindWord(string text, string name, StringComparison comparison)
+    {
+        var at = text.IndexOf(name, comparison);
+        while (at >= 0)
+        {
+            var beforeOk = at == 0 || !char.IsLetterOrDigit(text[at - 1]);
+            var afterOk = at + name.Length >= text.Length || !char.IsLetterOrDigit(text[at + name.Length]);
+            if (beforeOk && afterOk)
+            {
+                return at;
+            }
+
+            at = text.IndexOf(name, at + 1, comparison);
+        }
+
+        return -1;
+    }
+}
