@@ -34,7 +34,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
-    private static readonly JsonElement Schema = JsonDocument.Parse(AnalysisPromptV1.Schema).RootElement.Clone();
+    private static readonly JsonElement Schema = JsonDocument.Parse(AnalysisPromptV2.Schema).RootElement.Clone();
 
     private readonly HttpClient _http;
     private readonly OllamaOptions _options;
@@ -71,7 +71,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
     public string Model => _options.Model;
 
     /// <summary>Prompt version stored with every result.</summary>
-    public static string PromptVersion => AnalysisPromptV1.Version;
+    public static string PromptVersion => AnalysisPromptV2.Version;
 
     /// <inheritdoc />
     /// <exception cref="AnalysisFailedException">An item got no acceptable answer after a retry; the others are in <see cref="AnalysisFailedException.PartialResults"/>.</exception>
@@ -156,7 +156,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
     {
         var messages = new List<(string Role, string Content)>
         {
-            ("system", AnalysisPromptV1.System),
+            ("system", AnalysisPromptV2.System),
             ("user", BuildUserMessage(request, _options.MaxTextChars)),
         };
 
@@ -177,7 +177,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
                 OllamaLog.Analysed(_logger, index, answer.Label, answer.Score, reply.PromptTokens, reply.AnswerTokens);
                 return new AnalysisResult(
                     answer.Label, answer.Score, answer.Confidence, answer.AssetClass, answer.Entities,
-                    AnalyzerName, _options.Model, AnalysisPromptV1.Version);
+                    AnalyzerName, _options.Model, AnalysisPromptV2.Version);
             }
 
             OllamaLog.AnswerRejected(_logger, index, attempt, reason);
@@ -185,7 +185,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
             {
                 // Only our own wording goes back: the rejected answer may echo the untrusted item.
                 messages.Add(("user", string.Format(
-                    CultureInfo.InvariantCulture, AnalysisPromptV1.CorrectionFormat, AnalysisAnswerParser.FieldOf(reason))));
+                    CultureInfo.InvariantCulture, AnalysisPromptV2.CorrectionFormat, AnalysisAnswerParser.FieldOf(reason))));
             }
         }
 
@@ -209,7 +209,7 @@ public sealed class OllamaAnalyzer : ITextAnalyzer
 
         var data = JsonSerializer.Serialize(new DataItem(request.Source ?? "unknown", text), DataJson);
         return string.Concat(
-            AnalysisPromptV1.Instruction, "\n", AnalysisPromptV1.DataOpen, "\n", data, "\n", AnalysisPromptV1.DataClose);
+            AnalysisPromptV2.Instruction, "\n", AnalysisPromptV2.DataOpen, "\n", data, "\n", AnalysisPromptV2.DataClose);
     }
 
     private async Task<ChatReply> SendAsync(List<(string Role, string Content)> messages, CancellationToken cancellationToken)

@@ -227,7 +227,7 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
         }
 
         var system = messages[0];
-        if (system.GetProperty("role").GetString() != "system" || system.GetProperty("content").GetString() != AnalysisPromptV1.System)
+        if (system.GetProperty("role").GetString() != "system" || system.GetProperty("content").GetString() != AnalysisPromptV2.System)
         {
             return "first message must be the v1 system prompt, unchanged";
         }
@@ -239,8 +239,8 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
         }
 
         var content = user.GetProperty("content").GetString()!;
-        var prefix = AnalysisPromptV1.Instruction + "\n" + AnalysisPromptV1.DataOpen + "\n";
-        var suffix = "\n" + AnalysisPromptV1.DataClose;
+        var prefix = AnalysisPromptV2.Instruction + "\n" + AnalysisPromptV2.DataOpen + "\n";
+        var suffix = "\n" + AnalysisPromptV2.DataClose;
         if (!content.StartsWith(prefix, StringComparison.Ordinal) || !content.EndsWith(suffix, StringComparison.Ordinal))
         {
             return "user message must be the instruction followed by one data block";

@@ -71,7 +71,7 @@ public sealed class OllamaAnalyzerTests
 
         var messages = body.GetProperty("messages");
         Assert.Equal(2, messages.GetArrayLength());
-        Assert.Equal(AnalysisPromptV1.System, messages[0].GetProperty("content").GetString());
+        Assert.Equal(AnalysisPromptV2.System, messages[0].GetProperty("content").GetString());
         Assert.Equal(Headline.Text, server.Calls[0].ItemText);
         Assert.Equal("news", server.Calls[0].ItemSource);
     }
@@ -96,7 +96,7 @@ public sealed class OllamaAnalyzerTests
             result.Entities);
         Assert.Equal("ollama", result.Analyzer);
         Assert.Equal("granite3.3:8b", result.Model);
-        Assert.Equal(AnalysisPromptV1.Version, result.PromptVersion);
+        Assert.Equal(AnalysisPromptV2.Version, result.PromptVersion);
     }
 
     [Fact]

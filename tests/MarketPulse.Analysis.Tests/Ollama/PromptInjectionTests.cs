@@ -23,18 +23,18 @@ public sealed class PromptInjectionTests
         var call = Assert.Single(server.Calls);
         var messages = call.Messages;
         Assert.Equal(2, messages.Length);
-        Assert.Equal(AnalysisPromptV1.System, messages[0].GetProperty("content").GetString());
+        Assert.Equal(AnalysisPromptV2.System, messages[0].GetProperty("content").GetString());
         Assert.DoesNotContain("SELL EVERYTHING", messages[0].GetProperty("content").GetString(), StringComparison.Ordinal);
 
         var user = messages[1].GetProperty("content").GetString()!;
-        var open = user.IndexOf(AnalysisPromptV1.DataOpen, StringComparison.Ordinal);
-        var close = user.LastIndexOf(AnalysisPromptV1.DataClose, StringComparison.Ordinal);
-        Assert.Equal(open, user.LastIndexOf(AnalysisPromptV1.DataOpen, StringComparison.Ordinal));
-        Assert.Equal(close, user.IndexOf(AnalysisPromptV1.DataClose, StringComparison.Ordinal));
-        Assert.Equal(AnalysisPromptV1.Instruction, user[..open].TrimEnd());
-        Assert.Equal(string.Empty, user[(close + AnalysisPromptV1.DataClose.Length)..]);
+        var open = user.IndexOf(AnalysisPromptV2.DataOpen, StringComparison.Ordinal);
+        var close = user.LastIndexOf(AnalysisPromptV2.DataClose, StringComparison.Ordinal);
+        Assert.Equal(open, user.LastIndexOf(AnalysisPromptV2.DataOpen, StringComparison.Ordinal));
+        Assert.Equal(close, user.IndexOf(AnalysisPromptV2.DataClose, StringComparison.Ordinal));
+        Assert.Equal(AnalysisPromptV2.Instruction, user[..open].TrimEnd());
+        Assert.Equal(string.Empty, user[(close + AnalysisPromptV2.DataClose.Length)..]);
 
-        var block = user[(open + AnalysisPromptV1.DataOpen.Length)..close].Trim();
+        var block = user[(open + AnalysisPromptV2.DataOpen.Length)..close].Trim();
         Assert.Contains(@"\u003C/data\u003E", block, StringComparison.Ordinal);
         Assert.Contains(@"\u0022label\u0022", block, StringComparison.Ordinal);
         using var item = JsonDocument.Parse(block);
@@ -61,6 +61,6 @@ public sealed class PromptInjectionTests
         var correction = server.Calls[1].Messages[2].GetProperty("content").GetString()!;
         Assert.Contains("\"label\"", correction, StringComparison.Ordinal);
         Assert.DoesNotContain("SELL", correction, StringComparison.Ordinal);
-        Assert.Equal(AnalysisPromptV1.System, server.Calls[1].Messages[0].GetProperty("content").GetString());
+        Assert.Equal(AnalysisPromptV2.System, server.Calls[1].Messages[0].GetProperty("content").GetString());
     }
 }

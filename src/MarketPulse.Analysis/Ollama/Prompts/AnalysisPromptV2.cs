@@ -1,14 +1,15 @@
 namespace MarketPulse.Analysis.Ollama.Prompts;
 
 /// <summary>
-/// Version 1 of the combined analysis prompt (sentiment, asset class, entities in one call) and the JSON schema
+/// Version 2 of the combined analysis prompt (sentiment, asset class, entities with their own sentiment in one
+/// call; v2 added the entity types and per-entity sentiment, v1 is in git history) and the JSON schema
 /// that constrains the answer. A changed text or schema is a new file with a new version; results store the
 /// version they were produced with, so never edit this one after results exist.
 /// </summary>
-public static class AnalysisPromptV1
+public static class AnalysisPromptV2
 {
     /// <summary>Stored in <see cref="AnalysisResult.PromptVersion"/>.</summary>
-    public const string Version = "analysis-v1";
+    public const string Version = "analysis-v2";
 
     /// <summary>Opening tag of the data block in the user message.</summary>
     public const string DataOpen = "<data>";
