@@ -109,7 +109,7 @@ public sealed class NotificationTests
     }
 
     [Fact]
-    public async Task Latency_rule_fires_once_and_resolves_once_after_staying_clear()
+    public async Task Latency_rule_fires_once_through_a_flap_and_resolves_once_after_staying_clear()
     {
         await using var receiver = await AlertReceiver.StartAsync();
         await using var setup = await WorkerSetup.CreateAsync(1,
@@ -138,7 +138,11 @@ public sealed class NotificationTests
         var clear = now + TimeSpan.FromMinutes(6);
         Assert.True(await evaluator.EvaluateAsync(clear, CancellationToken.None));
         Assert.Equal(0, await setup.CountAsync(Resolved));
+
+        // It flaps back (the analyses are in the window again): the same alert, no second one, and the clear time restarts.
+        Assert.True(await evaluator.EvaluateAsync(now + TimeSpan.FromSeconds(20), CancellationToken.None));
         Assert.True(await evaluator.EvaluateAsync(clear + TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Equal((1L, 0L), (await setup.CountAsync(Fired), await setup.CountAsync(Resolved)));
         Assert.True(await evaluator.EvaluateAsync(clear + TimeSpan.FromMinutes(2), CancellationToken.None));
         Assert.Equal((1L, 1L), (await setup.CountAsync(Fired), await setup.CountAsync(Resolved)));
         Assert.Equal(0, await setup.CountAsync("SELECT count(*) FROM alert_states WHERE firing"));
