@@ -1,3 +1,4 @@
+using MarketPulse.Alerting;
 using MarketPulse.Api;
 using MarketPulse.Dashboard;
 using MarketPulse.DevBroker;
@@ -36,6 +37,7 @@ public static class MarketPulseApp
         {
             builder.Services.AddAnalyzers();
             builder.Services.AddAnalysisWorker();
+            builder.Services.AddAlertDelivery();
         }
 
         WebApplication app;
@@ -97,6 +99,7 @@ public static class MarketPulseApp
         services.AddDevelopmentBroker();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupChecks>(sp, target));
         services.AddMarketPulseHealth();
+        services.AddAlertNotifications();
         services.AddItemsApi();
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MarketPulse.Alerting;
 using MarketPulse.Analysis;
 using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
@@ -12,7 +13,7 @@ namespace MarketPulse.Worker;
 /// idempotent (<c>(item_id, version)</c> and <c>item_id</c> keys): a redelivered message adds nothing, and
 /// rollups and alerts are derived only from rows this call actually inserted, so they stay exact.
 /// </summary>
-public sealed class AnalyticsStore(Databases databases, TimeProvider time)
+public sealed class AnalyticsStore(Databases databases, TimeProvider time, NotificationQueue notifications)
 {
     private const string InsertResultsSql = """
         INSERT INTO analysis_results (item_id, version, source, external_id, label, score, confidence, asset_class, entities, symbols,
@@ -159,6 +160,7 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time)
         await UpsertRollupsAsync(connection, transaction, inserted, cancellationToken);
         var alerts = await RaiseAlertsAsync(connection, transaction, inserted, alertOptions, cancellationToken);
         await ResultsOutbox.WriteAsync(connection, transaction, analyses, duplicates, alerts, cancellationToken);
+        await notifications.EnqueueAsync(connection, transaction, alerts, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return (inserted, alerts);
