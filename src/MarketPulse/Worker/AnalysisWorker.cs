@@ -23,6 +23,7 @@ public sealed class AnalysisWorker(
     KafkaProducer producer,
     ResultsOutboxPublisher results,
     AnalyticsStore store,
+    WorkerMetrics metrics,
     IServiceProvider services,
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
@@ -313,6 +314,7 @@ public sealed class AnalysisWorker(
                     WorkerLog.PoisonNotRecorded(logger, item.Key, saveError.Message);
                 }
 
+                metrics.Failed.Add(1);
                 deadLetters.Add((message, error, attempt));
                 return;
             }
