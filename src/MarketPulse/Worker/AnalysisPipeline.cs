@@ -21,9 +21,10 @@ public sealed record BatchOutcome(
 
 /// <summary>
 /// Per batch: skip items already done (a redelivery), exact and near-duplicate checks, analysis with
-/// per-item retries, then one transaction in the analytics database. A dependency that is down (database,
-/// Redis, an analyser in wait mode) throws, and the caller retries the whole batch later; an item that
-/// keeps failing on its own is returned as a failure for the dead-letter topic.
+/// per-item retries, then one transaction in the analytics database. Any other failure throws, and nothing of the
+/// batch is stored: the caller retries the whole batch later when a dependency is down (database, Redis, an analyser
+/// in wait mode), or halves it to isolate a poison item (<see cref="DependencyFailure"/>). An item whose answer
+/// the analyser keeps rejecting is returned as a failure for the dead-letter topic.
 /// </summary>
 public sealed class AnalysisPipeline(
     ITextAnalyzer analyzer,

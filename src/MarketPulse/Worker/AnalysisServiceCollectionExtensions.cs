@@ -26,7 +26,8 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton(sp => new EntityExtractor(sp.GetRequiredService<SecurityCatalog>(), EntityTagger.LoadEmbedded()));
         services.AddSingleton<EmbeddedAnalyzer>();
         services.AddOllamaAnalyzer();
-        services.AddSingleton<ITextAnalyzer>(sp =>
+        // TryAdd: a host (a test) may register its own analyser first.
+        services.TryAddSingleton<ITextAnalyzer>(sp =>
         {
             var configured = sp.GetRequiredService<IOptions<AnalysisWorkerOptions>>().Value.Analyzer;
             var ollamaEndpoint = sp.GetRequiredService<IConfiguration>()["Ollama:Endpoint"];

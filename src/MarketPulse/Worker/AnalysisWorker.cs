@@ -13,13 +13,17 @@ namespace MarketPulse.Worker;
 /// committed in the analytics database (its outbox, sent by <see cref="ResultsOutboxPublisher"/>; at-least-once,
 /// the writes are idempotent) and its dead letters are acknowledged. When a
 /// dependency fails, the batch is sought back and retried after a pause, so nothing is skipped. Undecodable
-/// messages and items that keep failing go to the dead-letter topic. On shutdown the batch in hand is
+/// messages go to the dead-letter topic at once; a batch that fails on an item rather than a dependency
+/// (<see cref="DependencyFailure"/>) is halved until the poison item is alone, which after <c>Analysis:MaxAttempts</c>
+/// attempts is recorded in analysis_failures and sent to the dead-letter topic while the rest is stored. On shutdown the batch in hand is
 /// finished, offsets are committed and the consumer leaves the group.
 /// </summary>
 public sealed class AnalysisWorker(
     KafkaEnvironment kafka,
     KafkaProducer producer,
     ResultsOutboxPublisher results,
+    AnalyticsStore store,
+    WorkerMetrics metrics,
     IServiceProvider services,
     IOptions<AnalysisWorkerOptions> options,
     ILogger<AnalysisWorker> logger) : BackgroundService
@@ -173,8 +177,8 @@ public sealed class AnalysisWorker(
     {
         try
         {
-            var decoded = new List<ItemMessage>();
-            var reanalyze = new List<ItemMessage>();
+            var decoded = new List<(ConsumeResult<string, byte[]> Message, ItemMessage Item)>();
+            var reanalyze = new List<(ConsumeResult<string, byte[]> Message, ItemMessage Item)>();
             var deadLetters = new List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)>();
             foreach (var message in batch)
             {
@@ -186,7 +190,7 @@ public sealed class AnalysisWorker(
                     }
 
                     var item = ItemMessage.Deserialize(message.Message.Value);
-                    (message.Message.Headers?.TryGetLastBytes(OutboxPublisher.ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add(item);
+                    (message.Message.Headers?.TryGetLastBytes(OutboxPublisher.ReanalyzeHeader, out _) == true ? reanalyze : decoded).Add((message, item));
                 }
                 catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException)
                 {
@@ -196,15 +200,8 @@ public sealed class AnalysisWorker(
 
             // Work continues through shutdown: the token only cancels the waits between retries.
             var outcomes = new List<BatchOutcome>();
-            if (decoded.Count > 0)
-            {
-                outcomes.Add(await Pipeline.ProcessAsync(decoded, reanalyze: false, CancellationToken.None));
-            }
-
-            if (reanalyze.Count > 0)
-            {
-                outcomes.Add(await Pipeline.ProcessAsync(reanalyze, reanalyze: true, CancellationToken.None));
-            }
+            await IsolateAsync(decoded, reanalyze: false, outcomes, deadLetters, stoppingToken);
+            await IsolateAsync(reanalyze, reanalyze: true, outcomes, deadLetters, stoppingToken);
 
             var byKey = batch.GroupBy(m => m.Message.Key ?? "").ToDictionary(g => g.Key, g => g.First());
             foreach (var failure in outcomes.SelectMany(o => o.Failures).Where(f => f.Attempts > 0))
@@ -239,10 +236,92 @@ public sealed class AnalysisWorker(
 
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (DependencyFailure.Classify(e, stoppingToken) != FailureKind.Shutdown)
         {
             WorkerLog.BatchFailed(logger, e, batch.Count, options.Value.RetryDelay.TotalSeconds);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Processes items as one batch; when that fails on an item (<see cref="FailureKind.Item"/>), halves it and
+    /// processes each half the same way, so the good items are stored with a few extra calls (about 2·log2(n) for one
+    /// poison item in n) and the poison one is left alone. A single item that fails is tried <c>Analysis:MaxAttempts</c>
+    /// times in a row (attempts are counted in memory for this delivery; a restart counts again), then recorded in
+    /// analysis_failures and added to the dead letters. A dependency failure propagates: the whole batch is retried,
+    /// and what was already stored is skipped (idempotent writes).
+    /// </summary>
+    private async Task IsolateAsync(
+        List<(ConsumeResult<string, byte[]> Message, ItemMessage Item)> work,
+        bool reanalyze,
+        List<BatchOutcome> outcomes,
+        List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters,
+        CancellationToken stoppingToken)
+    {
+        if (work.Count == 0)
+        {
+            return;
+        }
+
+        if (work.Count == 1)
+        {
+            await AttemptAsync(work[0].Message, work[0].Item, reanalyze, outcomes, deadLetters, stoppingToken);
+            return;
+        }
+
+        try
+        {
+            outcomes.Add(await Pipeline.ProcessAsync(work.ConvertAll(w => w.Item), reanalyze, CancellationToken.None));
+            return;
+        }
+        catch (Exception e) when (DependencyFailure.Classify(e, stoppingToken) == FailureKind.Item)
+        {
+            WorkerLog.IsolatingPoison(logger, work.Count, e.Message);
+        }
+
+        var half = work.Count / 2;
+        await IsolateAsync(work[..half], reanalyze, outcomes, deadLetters, stoppingToken);
+        await IsolateAsync(work[half..], reanalyze, outcomes, deadLetters, stoppingToken);
+    }
+
+    private async Task AttemptAsync(
+        ConsumeResult<string, byte[]> message,
+        ItemMessage item,
+        bool reanalyze,
+        List<BatchOutcome> outcomes,
+        List<(ConsumeResult<string, byte[]> Message, string Error, int Attempts)> deadLetters,
+        CancellationToken stoppingToken)
+    {
+        var maxAttempts = options.Value.MaxAttempts;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                outcomes.Add(await Pipeline.ProcessAsync([item], reanalyze, CancellationToken.None));
+                return;
+            }
+            catch (Exception e) when (DependencyFailure.Classify(e, stoppingToken) == FailureKind.Item && attempt >= maxAttempts)
+            {
+                var error = $"{e.GetType().Name}: {e.Message}";
+                WorkerLog.PoisonItem(logger, e, item.Key, message.Topic, message.Partition.Value, message.Offset.Value, attempt, error);
+                try
+                {
+                    await store.SaveFailuresAsync([new ItemFailure(item, item.Key, attempt, error)], CancellationToken.None);
+                }
+                catch (Exception saveError) when (DependencyFailure.Classify(saveError, stoppingToken) == FailureKind.Item)
+                {
+                    // The item's own values (its source or id) are what the database refuses.
+                    WorkerLog.PoisonNotRecorded(logger, item.Key, saveError.Message);
+                }
+
+                metrics.Failed.Add(1);
+                deadLetters.Add((message, error, attempt));
+                return;
+            }
+            catch (Exception e) when (DependencyFailure.Classify(e, stoppingToken) == FailureKind.Item)
+            {
+                // Tried again at once: a fault of the item recurs, anything else had its chance.
+            }
         }
     }
 

@@ -166,6 +166,15 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time, Notif
         return (inserted, alerts);
     }
 
+    /// <summary>Records items given up on (<c>analysis_failures</c>), outside a batch's transaction: the poison items the worker isolated.</summary>
+    public async Task SaveFailuresAsync(IReadOnlyList<ItemFailure> failures, CancellationToken cancellationToken)
+    {
+        await using var connection = await databases.Analytics.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertFailuresAsync(connection, transaction, failures, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private static async Task<IReadOnlyList<ItemAnalysis>> InsertResultsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ItemAnalysis> analyses, CancellationToken cancellationToken)
     {
         if (analyses.Count == 0)

@@ -50,4 +50,13 @@ internal static partial class WorkerLog
 
     [LoggerMessage(5015, LogLevel.Warning, "Results outbox: shutdown left rows unpublished ({Reason}); they are published at the next start")]
     public static partial void OutboxDrainIncomplete(ILogger logger, string reason);
+
+    [LoggerMessage(5100, LogLevel.Warning, "Batch of {Count} failed on an item, not a dependency; splitting it to isolate the poison item(s): {Error}")]
+    public static partial void IsolatingPoison(ILogger logger, int count, string error);
+
+    [LoggerMessage(5101, LogLevel.Warning, "Poison item {Key} at {Topic}[{Partition}]@{Offset} failed {Attempts} time(s): {Error}; recorded in analysis_failures and sent to the dead-letter topic")]
+    public static partial void PoisonItem(ILogger logger, Exception exception, string key, string topic, int partition, long offset, int attempts, string error);
+
+    [LoggerMessage(5102, LogLevel.Warning, "Poison item {Key}: its analysis_failures row could not be written ({Error}); the dead letter is its only record")]
+    public static partial void PoisonNotRecorded(ILogger logger, string key, string error);
 }

@@ -5,6 +5,7 @@ using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using MarketPulse.Testing;
 using MarketPulse.Tests.Foundation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MarketPulse.Tests.Worker;
 
@@ -41,6 +42,14 @@ internal sealed class WorkerSetup : IAsyncDisposable
     public async Task<TestApp> StartAsync(HostTarget target, params (string Key, string? Value)[] extra)
     {
         var app = await TestApp.StartAsync(target, Settings.Concat(extra.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value))));
+        _apps.Add(app);
+        return app;
+    }
+
+    /// <summary>Starts the application with services of the test registered first (e.g. an <c>ITextAnalyzer</c>, which wins over the configured one).</summary>
+    public async Task<TestApp> StartAsync(HostTarget target, Action<IServiceCollection> services, params (string Key, string? Value)[] extra)
+    {
+        var app = await TestApp.StartAsync(target, Settings.Concat(extra.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value))), services);
         _apps.Add(app);
         return app;
     }
