@@ -24,7 +24,10 @@ public static class AlertingServiceCollectionExtensions
     public static IServiceCollection AddAlertDelivery(this IServiceCollection services)
     {
         // The resilience handler enforces the timeouts; the client's own would cut retries short.
+        // No request logging: Slack and Telegram URLs carry their secret (the webhook path, the bot token), and
+        // HttpClient's default logging writes the request URI, with its path, to every log sink.
         services.AddHttpClient(NotificationDispatcher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .AddStandardResilienceHandler()
             .SelectPipelineByAuthority()
             .Configure((resilience, sp) =>
