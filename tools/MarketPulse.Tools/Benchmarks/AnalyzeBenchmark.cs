@@ -121,7 +121,7 @@ internal static class AnalyzeBenchmark
         return errors + burstErrors == 0 ? 0 : 1;
     }
 
-    private static async Task<bool> PostAsync(HttpClient client, string secret, IReadOnlyList<(string Id, string Title, string Summary)> items, CancellationToken cancellationToken)
+    internal static async Task<bool> PostAsync(HttpClient client, string secret, IReadOnlyList<(string Id, string Title, string Summary)> items, CancellationToken cancellationToken)
     {
         var array = new JsonArray();
         foreach (var (id, title, summary) in items)
@@ -152,7 +152,7 @@ internal static class AnalyzeBenchmark
         }
     }
 
-    private static async Task<long> FinishedAsync(NpgsqlDataSource analytics, string prefix, CancellationToken cancellationToken)
+    internal static async Task<long> FinishedAsync(NpgsqlDataSource analytics, string prefix, CancellationToken cancellationToken)
     {
         await using var command = analytics.CreateCommand("""
             SELECT (SELECT count(*) FROM analysis_results WHERE source = 'news' AND external_id LIKE $1)
@@ -187,7 +187,7 @@ internal static class AnalyzeBenchmark
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4));
     }
 
-    private static async Task DeleteKeysAsync(StackExchange.Redis.IConnectionMultiplexer redis, string prefix)
+    internal static async Task DeleteKeysAsync(StackExchange.Redis.IConnectionMultiplexer redis, string prefix)
     {
         foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
         {
@@ -210,7 +210,7 @@ internal static class AnalyzeBenchmark
     }
 
     /// <summary>Generated market headlines, varied in company, event, cause and figures.</summary>
-    private sealed class Headlines(string runId, int seed)
+    internal sealed class Headlines(string runId, int seed)
     {
         private static readonly string[] Companies = ["Infosys", "Reliance Industries", "HDFC Bank", "Tata Motors", "Apple", "Microsoft", "Nvidia", "Tesla", "ICICI Bank", "Wipro", "Amazon", "Maruti Suzuki", "Adani Ports", "Bharti Airtel", "Sun Pharma", "JPMorgan", "Boeing", "Intel", "Larsen & Toubro", "Asian Paints", "Coal India", "Netflix", "Alphabet", "Meta", "Hindustan Unilever", "ITC", "Bajaj Finance", "Axis Bank", "Kotak Mahindra Bank", "Titan"];
         private static readonly string[] Events = ["shares jump {0}% after", "stock slides {0}% on", "posts a {0}% rise in quarterly profit on", "cuts its annual outlook by {0}% citing", "wins a {0} billion rupee order amid", "shares are flat as investors weigh", "misses estimates by {0}% as", "raises its dividend {0}% following", "falls to a {0}-week low after", "rallies {0}% as brokers cheer"];
