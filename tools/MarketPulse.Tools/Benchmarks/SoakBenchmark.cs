@@ -46,6 +46,9 @@ internal static class SoakBenchmark
         var started = DateTimeOffset.UtcNow;
         await using var app = IngestBenchmark.BuildApp(HostTarget.All, [.. configuration, "--Analysis:Analyzer=embedded", $"--Dedup:KeyPrefix={dedupPrefix}"], secrets);
         await app.StartAsync(cancellationToken);
+        // The host takes SIGTERM (and Ctrl-C) for itself and begins to stop: the load stops with it and the report
+        // covers what was measured until then.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
         using var client = new HttpClient { BaseAddress = IngestBenchmark.Address(app) };
         var databases = app.Services.GetRequiredService<Databases>();
         var texts = new AnalyzeBenchmark.Headlines(runId, seed: runId.GetHashCode(StringComparison.Ordinal));
@@ -61,7 +64,7 @@ internal static class SoakBenchmark
         var next = TimeSpan.Zero;
         var nextSample = TimeSpan.Zero;
         Console.WriteLine($"{"min",6}{"offered",10}{"finished",10}{"backlog",9}{"ws MiB",8}{"heap MiB",9}{"threads",8}{"fds",6}{"failed",8}");
-        while (watch.Elapsed < duration)
+        while (watch.Elapsed < duration && !stop.IsCancellationRequested)
         {
             posts.Add(AnalyzeBenchmark.PostAsync(client, secret, texts.Take(perTick), cancellationToken));
             offered += perTick;
@@ -80,22 +83,28 @@ internal static class SoakBenchmark
             var wait = next - watch.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, cancellationToken);
+                await Task.Delay(wait, stop.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
+        }
+
+        var stoppedEarly = stop.IsCancellationRequested;
+        if (stoppedEarly)
+        {
+            Console.WriteLine($"stopped after {watch.Elapsed.TotalMinutes:0.0} min by a signal: no drain, figures up to now");
         }
 
         failedRequests += await CollectAsync(posts, all: true);
         var accepted = offered - (failedRequests * perTick);
         var drain = Stopwatch.StartNew();
         long done;
-        while ((done = await AnalyzeBenchmark.FinishedAsync(databases.Analytics, prefix, cancellationToken)) < accepted && drain.Elapsed < TimeSpan.FromMinutes(10))
+        while ((done = await AnalyzeBenchmark.FinishedAsync(databases.Analytics, prefix, cancellationToken)) < accepted && !stoppedEarly && drain.Elapsed < TimeSpan.FromMinutes(10))
         {
             await Task.Delay(200, cancellationToken);
         }
 
         var errorLines = await ErrorLinesAsync(databases.Logs, started, cancellationToken);
         Console.WriteLine();
-        Console.WriteLine($"offered {offered:N0} items; accepted {accepted:N0}; finished (analysed or duplicate) {done:N0} after a drain of {drain.Elapsed.TotalSeconds:0} s; lost {accepted - done:N0}; failed requests {failedRequests:N0}");
+        Console.WriteLine($"offered {offered:N0} items; accepted {accepted:N0}; finished (analysed or duplicate) {done:N0} after a drain of {drain.Elapsed.TotalSeconds:0} s; {(stoppedEarly ? "without an outcome yet" : "lost")} {accepted - done:N0}; failed requests {failedRequests:N0}");
         Console.WriteLine($"error and fatal log lines in the logs database during the run: {errorLines:N0}");
 
         var measured = samples.Where(s => s.At >= duration / 5).ToList();
@@ -117,7 +126,7 @@ internal static class SoakBenchmark
             && ws * hours < FlatMemoryShare * meanWs
             && threads * hours < FlatThreads
             && handles * hours < FlatHandles;
-        var ok = flat && accepted == done && failedRequests == 0 && errorLines == 0;
+        var ok = !stoppedEarly && flat && accepted == done && failedRequests == 0 && errorLines == 0;
         Console.WriteLine($"flat (fitted growth over the span under {FlatMemoryShare:P0} of the mean working set, {FlatThreads} threads, {FlatHandles} fds): {(flat ? "yes" : "no")}; " +
                           $"nothing lost, no failed request, no error line: {(accepted == done && failedRequests == 0 && errorLines == 0 ? "yes" : "no")}");
         Console.WriteLine($"load average after: {IngestBenchmark.LoadAverage()}");
