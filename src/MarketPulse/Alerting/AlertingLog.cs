@@ -29,4 +29,7 @@ internal static partial class AlertingLog
 
     [LoggerMessage(7112, LogLevel.Warning, "System rules not evaluated: {Reason}")]
     public static partial void EvaluationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(7113, LogLevel.Warning, "System rule {Rule} ({Key}) not evaluated this round: {Reason}")]
+    public static partial void RuleNotEvaluated(ILogger logger, string rule, string key, string reason);
 }

@@ -46,6 +46,10 @@ public sealed class AlertingOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int LatencyMinItems { get; set; } = 20;
 
+    /// <summary>The outbox backlog rule fires when the raw or the analytics outbox holds more unpublished rows than this; 0 turns it off.</summary>
+    [Range(0, 100_000_000)]
+    public int OutboxBacklogRows { get; set; } = 10_000;
+
     /// <summary>How long a firing condition must stay clear before the "resolved" alert; flapping within it sends nothing.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ResolveAfter { get; set; } = TimeSpan.FromMinutes(2);

@@ -23,6 +23,8 @@ public sealed class SystemAlertEvaluator(
 {
     public const string LatencyRule = "analysis_latency_p95";
 
+    public const string OutboxBacklogRule = "outbox_backlog";
+
     public const string ResolvedSuffix = "_resolved";
 
     private const string LockSql = "SELECT pg_try_advisory_xact_lock(hashtext('marketpulse.system_alerts'))";
@@ -47,7 +49,7 @@ public sealed class SystemAlertEvaluator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.LatencyP95Ms <= 0)
+        if (options.Value.LatencyP95Ms <= 0 && options.Value.OutboxBacklogRows <= 0)
         {
             return;
         }
@@ -61,7 +63,7 @@ public sealed class SystemAlertEvaluator(
                 {
                     await EvaluateAsync(time.GetUtcNow(), stoppingToken);
                 }
-                catch (NpgsqlException e)
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
                 {
                     AlertingLog.EvaluationFailed(logger, e.Message);
                 }
@@ -101,8 +103,40 @@ public sealed class SystemAlertEvaluator(
         var window = o.LatencyWindow.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
         var text = string.Create(CultureInfo.InvariantCulture, $"analysis latency p95 {p95:0.0} ms over {count} analyses in the last {window} min (threshold {o.LatencyP95Ms:0.0} ms)");
         await ApplyAsync(connection, transaction, LatencyRule, "", condition, p95, text, now, cancellationToken);
+
+        if (o.OutboxBacklogRows > 0)
+        {
+            await ApplyBacklogAsync(connection, transaction, "analytics", connection, now, cancellationToken);
+            await ApplyBacklogAsync(connection, transaction, "raw", null, now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The outbox backlog rule for one database (the key). A raw database that does not answer leaves the rule's
+    /// state as it was (neither fired nor resolved) and is logged: the dependency rule is the one that tells.
+    /// </summary>
+    private async Task ApplyBacklogAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string key, NpgsqlConnection? own, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long rows;
+        try
+        {
+            await using var count = own is null
+                ? databases.Raw.CreateCommand("SELECT count(*) FROM outbox")
+                : new NpgsqlCommand("SELECT count(*) FROM outbox", own, transaction);
+            rows = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (Exception e) when (own is null && e is NpgsqlException or TimeoutException)
+        {
+            AlertingLog.RuleNotEvaluated(logger, OutboxBacklogRule, key, e.Message);
+            return;
+        }
+
+        var threshold = options.Value.OutboxBacklogRows;
+        var text = string.Create(CultureInfo.InvariantCulture, $"{key} outbox holds {rows} unpublished row(s) (threshold {threshold})");
+        await ApplyAsync(connection, transaction, OutboxBacklogRule, key, rows > threshold, rows, text, now, cancellationToken);
     }
 
     private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string rule, string key, bool condition, double value, string text, DateTimeOffset now, CancellationToken cancellationToken)

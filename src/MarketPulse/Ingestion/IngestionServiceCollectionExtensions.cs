@@ -1,3 +1,4 @@
+using MarketPulse.Outbox;
 using MarketPulse.Storage;
 using MarketPulse.Webhooks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,13 +26,7 @@ public static class IngestionServiceCollectionExtensions
     private sealed class OutboxHealthCheck(IngestMetrics metrics) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
-            var data = new Dictionary<string, object> { ["backlog"] = backlog, ["dead_letters"] = Interlocked.Read(ref metrics.OutboxDeadLetters) };
-            return Task.FromResult(backlog > 100_000
-                ? HealthCheckResult.Degraded($"{backlog} items wait to be published to Kafka", data: data)
-                : HealthCheckResult.Healthy(data: data));
-        }
+            => Task.FromResult(OutboxFigures.Health(Interlocked.Read(ref metrics.OutboxBacklog), Interlocked.Read(ref metrics.OutboxDeadLetters), "items"));
     }
 
     /// <summary>Says at start which sources cannot accept anything for lack of credentials (never the credentials).</summary>

@@ -82,19 +82,14 @@ public sealed class OutboxPublisher(
     protected override NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) =>
         source.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
 
-    protected override void OnBacklogCounted(long rows, long deadLetters)
-    {
-        Interlocked.Exchange(ref metrics.OutboxBacklog, rows);
-        Interlocked.Exchange(ref metrics.OutboxDeadLetters, deadLetters);
-    }
+    protected override void OnBacklogCounted(long rows, long deadLetters) =>
+        OutboxFigures.Counted(ref metrics.OutboxBacklog, ref metrics.OutboxDeadLetters, rows, deadLetters);
 
     protected override void OnPublished(int rows, int deadLettered)
     {
         metrics.Published.Add(rows);
         metrics.DeadLettered.Add(deadLettered);
-        Interlocked.Add(ref metrics.OutboxDeadLetters, deadLettered);
-        var backlog = Interlocked.Read(ref metrics.OutboxBacklog);
-        Interlocked.CompareExchange(ref metrics.OutboxBacklog, Math.Max(0, backlog - rows - deadLettered), backlog);
+        OutboxFigures.Published(ref metrics.OutboxBacklog, ref metrics.OutboxDeadLetters, rows, deadLettered);
     }
 
     protected override void OnDeadLettered(OutboxMessage row, string reason) => IngestLog.OutboxDeadLettered(logger, row.Key, row.Attempts + 1, reason);

@@ -177,9 +177,15 @@ public sealed class WorkerMetrics
         Failed = meter.CreateCounter<long>("marketpulse.analysis.items.failed", "{item}");
         Published = meter.CreateCounter<long>("marketpulse.results_outbox.published", "{message}", "Result and alert messages published to Kafka");
         meter.CreateObservableGauge("marketpulse.results_outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Result and alert messages waiting to be published");
+        DeadLettered = meter.CreateCounter<long>("marketpulse.results_outbox.dead_lettered", "{row}", "Result and alert messages set aside as unpublishable");
+        meter.CreateObservableGauge("marketpulse.results_outbox.dead_letters", () => Interlocked.Read(ref OutboxDeadLetters), "{row}", "Rows in the analytics outbox_dead_letters");
     }
 
     public long OutboxBacklog;
+
+    public long OutboxDeadLetters;
+
+    public Counter<long> DeadLettered { get; }
 
     public Counter<long> Published { get; }
 

@@ -4,7 +4,9 @@ using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Entities;
 using MarketPulse.Analysis.Ollama;
 using MarketPulse.Analysis.Sentiment;
+using MarketPulse.Outbox;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace MarketPulse.Worker;
@@ -55,9 +57,16 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<AnalysisPipeline>();
         services.AddSingleton<ResultsOutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ResultsOutboxPublisher>());
+        services.AddHealthChecks().AddCheck<ResultsOutboxHealthCheck>("results_outbox", tags: ["ready"]);
         services.AddSingleton<AnalysisWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AnalysisWorker>());
         return services;
+    }
+
+    private sealed class ResultsOutboxHealthCheck(WorkerMetrics metrics) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+            => Task.FromResult(OutboxFigures.Health(Interlocked.Read(ref metrics.OutboxBacklog), Interlocked.Read(ref metrics.OutboxDeadLetters), "result and alert messages"));
     }
 
     /// <summary>Loads the models and lists before the service reports ready, and says how long it took.</summary>

@@ -11,11 +11,21 @@ namespace MarketPulse.Worker;
 /// <summary>
 /// Publishes the analytics database's outbox (<see cref="ResultsOutbox"/>) to aggregation_topic and alert_topic, with
 /// the raw side's loop (<see cref="OutboxPublisherBase"/>): what was stored while Kafka was down, or while no
-/// publisher ran, is sent when it can be.
+/// publisher ran, is sent when it can be. A row Kafka refuses for what it is, or one that failed
+/// <see cref="OutboxPublisherBase.MaxAttempts"/> times while others went through, moves to <c>outbox_dead_letters</c>.
 /// </summary>
 public sealed class ResultsOutboxPublisher : OutboxPublisherBase
 {
-    private const string ClaimSql = "SELECT id, topic, key, type, version, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    private const string ClaimSql = "SELECT id, topic, key, type, version, payload, attempts FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+
+    private const string DeadLetterSql = """
+        WITH dead AS (
+            DELETE FROM outbox WHERE id = ANY($1)
+            RETURNING id, topic, key, type, version, payload, created_at, attempts
+        )
+        INSERT INTO outbox_dead_letters (id, topic, key, type, version, payload, created_at, attempts, last_error)
+        SELECT id, topic, key, type, version, payload, created_at, attempts + 1, $2 FROM dead
+        """;
 
     private readonly IOptions<KafkaOptions> _kafkaOptions;
     private readonly WorkerMetrics _metrics;
@@ -44,12 +54,27 @@ public sealed class ResultsOutboxPublisher : OutboxPublisherBase
     protected override OutboxMessage Read(NpgsqlDataReader row)
     {
         var topic = row.GetString(1) == ResultsOutbox.AlertLane ? _kafkaOptions.Value.Alert.Name : _kafkaOptions.Value.Aggregation.Name;
-        return new OutboxMessage(row.GetInt64(0), topic, row.GetString(2), row.GetFieldValue<byte[]>(5), MessageHeaders.Stamp(row.GetString(3), row.GetInt32(4)));
+        return new OutboxMessage(row.GetInt64(0), topic, row.GetString(2), row.GetFieldValue<byte[]>(5), MessageHeaders.Stamp(row.GetString(3), row.GetInt32(4)), row.GetInt32(6));
     }
 
-    protected override void OnBacklogCounted(long rows, long deadLetters) => Interlocked.Exchange(ref _metrics.OutboxBacklog, rows);
+    protected override bool HasDeadLetters => true;
 
-    protected override void OnPublished(int rows, int deadLettered) => _metrics.Published.Add(rows);
+    protected override NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction) => new(DeadLetterSql, connection, transaction);
+
+    protected override NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) =>
+        source.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
+
+    protected override void OnBacklogCounted(long rows, long deadLetters) =>
+        OutboxFigures.Counted(ref _metrics.OutboxBacklog, ref _metrics.OutboxDeadLetters, rows, deadLetters);
+
+    protected override void OnPublished(int rows, int deadLettered)
+    {
+        _metrics.Published.Add(rows);
+        _metrics.DeadLettered.Add(deadLettered);
+        OutboxFigures.Published(ref _metrics.OutboxBacklog, ref _metrics.OutboxDeadLetters, rows, deadLettered);
+    }
+
+    protected override void OnDeadLettered(OutboxMessage row, string reason) => WorkerLog.OutboxDeadLettered(_logger, row.Key, row.Attempts + 1, reason);
 
     protected override void OnPublishFailed(int rows, TimeSpan backoff) => WorkerLog.PublishFailed(_logger, rows, backoff.TotalSeconds);
 

@@ -51,6 +51,9 @@ internal static partial class WorkerLog
     [LoggerMessage(5015, LogLevel.Warning, "Results outbox: shutdown left rows unpublished ({Reason}); they are published at the next start")]
     public static partial void OutboxDrainIncomplete(ILogger logger, string reason);
 
+    [LoggerMessage(5016, LogLevel.Error, "Results outbox: message {Key} set aside in outbox_dead_letters after {Attempts} attempt(s): {Reason}")]
+    public static partial void OutboxDeadLettered(ILogger logger, string key, int attempts, string reason);
+
     [LoggerMessage(5100, LogLevel.Warning, "Batch of {Count} failed on an item, not a dependency; splitting it to isolate the poison item(s): {Error}")]
     public static partial void IsolatingPoison(ILogger logger, int count, string error);
 

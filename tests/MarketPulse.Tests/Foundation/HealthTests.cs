@@ -9,7 +9,7 @@ namespace MarketPulse.Tests.Foundation;
 public sealed class HealthTests(DatabasesFixture fixture) : IClassFixture<DatabasesFixture>
 {
     // The ingest role adds the outbox backlog to the readiness report.
-    private static readonly string[] Dependencies = ["postgres_raw", "postgres_analytics", "postgres_logs", "redis", "kafka", "outbox"];
+    private static readonly string[] Dependencies = ["postgres_raw", "postgres_analytics", "postgres_logs", "redis", "kafka", "outbox", "results_outbox"];
 
     [Fact]
     public async Task Liveness_is_healthy()
