@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Entities;
@@ -13,6 +14,7 @@ namespace MarketPulse.Tools.Cli;
 internal static class EntityCommands
 {
     private const string TaggerPath = "src/MarketPulse.Analysis/Entities/entity-tagger.bin";
+    private const string SentimentPath = "src/MarketPulse.Analysis/Entities/entity-sentiment.bin";
 
     public static Command CreateTrain()
     {
@@ -43,6 +45,78 @@ internal static class EntityCommands
             return 0;
         });
         return command;
+    }
+
+    public static Command CreateTrainSentiment()
+    {
+        var data = new Option<string>("--data") { Description = "SEntFiN train.csv (id,headline,entities); its held-out split is never fitted on", Required = true, HelpName = "FILE" };
+        var output = new Option<string?>("--out") { Description = "where to write the model (default: the committed " + SentimentPath + ")", HelpName = "FILE" };
+        var cache = new Option<string?>("--cache") { Description = "file that keeps the headline model's predictions between runs (keyed by its version), so headlines are embedded once", HelpName = "FILE" };
+        var bits = CommandOptions.WholeNumber("--bits", "feature hash table size, log2", 16, 10, 22);
+        var command = new Command("entity-sentiment", "train the entity sentiment model: --data train.csv [--cache FILE] [--bits N] [--out FILE]") { data, output, cache, bits };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var rows = SentfinCsv.Read(Existing(parse.GetValue(data)!));
+            var model = SentimentModel.LoadEmbedded();
+            var headline = HeadlinePredictions(rows, model, parse.GetValue(cache), cancellationToken);
+            var shape = new EntitySentimentModel(parse.GetValue(bits));
+            var fit = EntitySentimentTraining.Rows(rows.Where(h => !HeldOutSplit.IsHeldOut(h.Id)).ToList(), h => headline[h.Id], shape);
+            var held = EntitySentimentTraining.Rows(rows.Where(h => HeldOutSplit.IsHeldOut(h.Id)).ToList(), h => headline[h.Id], shape);
+            var watch = Stopwatch.StartNew();
+            var trained = EntitySentimentTraining.Train(fit, parse.GetValue(bits), Console.Out, cancellationToken);
+            Console.WriteLine($"trained in {watch.Elapsed.TotalSeconds:F1} s (after the headline predictions)");
+            var path = parse.GetValue(output) ?? RepositoryPath(SentimentPath);
+            using (var file = File.Create(path))
+            {
+                trained.Save(file);
+            }
+
+            Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes)");
+            Console.WriteLine("== held-out gold mentions (the analyser's own spans: eval entities)");
+            Console.WriteLine(EntitySentimentTraining.Report(trained, held));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Dictionary<string, SentimentPrediction> HeadlinePredictions(IReadOnlyList<SentfinHeadline> rows, SentimentModel model, string? cache, CancellationToken cancellationToken)
+    {
+        var predictions = new Dictionary<string, SentimentPrediction>(StringComparer.Ordinal);
+        var cachePath = cache is null ? null : cache + "." + model.Version;
+        if (cachePath is not null && File.Exists(cachePath))
+        {
+            foreach (var line in File.ReadLines(cachePath))
+            {
+                var f = line.Split('\t');
+                predictions[f[0]] = new SentimentPrediction(Enum.Parse<SentimentLabel>(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture));
+            }
+
+            if (rows.All(h => predictions.ContainsKey(h.Id)))
+            {
+                return predictions;
+            }
+        }
+
+        using var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8);
+        for (var k = 0; k < rows.Count; k += 64)
+        {
+            var batch = rows.Skip(k).Take(64).ToList();
+            var texts = batch.Select(h => h.Text).ToList();
+            var p = model.Predict(texts, embedder.Embed(texts, cancellationToken));
+            for (var j = 0; j < batch.Count; j++)
+            {
+                predictions[batch[j].Id] = p[j];
+            }
+
+            Console.Error.WriteLine($"headline model {Math.Min(k + 64, rows.Count)}/{rows.Count}");
+        }
+
+        if (cachePath is not null)
+        {
+            File.WriteAllLines(cachePath, predictions.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}\t{p.Value.Label}\t{p.Value.Score:R}\t{p.Value.Confidence:R}")));
+        }
+
+        return predictions;
     }
 
     public static Command CreateEval()

@@ -33,6 +33,7 @@ internal static class ModelCommands
             data, output, seed, precision, securities,
         };
         command.Subcommands.Add(EntityCommands.CreateTrain());
+        command.Subcommands.Add(EntityCommands.CreateTrainSentiment());
         command.SetAction((parse, cancellationToken) => TrainAsync(
             Files(parse.GetValue(data)!), parse.GetValue(output), parse.GetValue(seed), parse.GetValue(precision), parse.GetValue(securities), cancellationToken));
         return command;

@@ -9,10 +9,12 @@ namespace MarketPulse.Tools.Training;
 /// <summary>Entity-level agreement on SEntFiN headlines.</summary>
 /// <param name="Entities">Entity labels scored.</param>
 /// <param name="Found">Of those, the entities the analyser's extractor found in the headline.</param>
-/// <param name="OwnSentiment">Of those found, the ones the analyser gave a sentiment of their own (clause level).</param>
+/// <param name="OwnSentiment">Of those found, the ones the analyser gave a sentiment of their own (the entity sentiment model).</param>
 /// <param name="Accuracy">Each entity's label against the analyser's entity sentiment when it has one, else the headline's label.</param>
 /// <param name="HeadlineAccuracy">Each entity's label against the headline's label.</param>
-public sealed record EntityAccuracy(int Entities, int Found, int OwnSentiment, double Accuracy, double HeadlineAccuracy);
+/// <param name="MixedEntities">Entity labels of headlines whose entities carry different labels.</param>
+/// <param name="MixedAccuracy"><paramref name="Accuracy"/> over those alone.</param>
+public sealed record EntityAccuracy(int Entities, int Found, int OwnSentiment, double Accuracy, double HeadlineAccuracy, int MixedEntities, double MixedAccuracy);
 
 /// <summary>Scores the model on the rows of a file: sentence level for both forms, and for SEntFiN also entity level through <see cref="EmbeddedAnalyzer"/>.</summary>
 public static class DataEvaluation
@@ -48,7 +50,8 @@ public static class DataEvaluation
         report.AppendLine();
         report.AppendLine(CultureInfo.InvariantCulture, $"entity level, all {results.Count} headlines: {entities.Entities} entity labels");
         report.AppendLine(CultureInfo.InvariantCulture, $"accuracy     {entities.Accuracy:F4}  (the analyser's entity sentiment where it found the entity and gave one, else the headline's label)");
-        report.AppendLine(CultureInfo.InvariantCulture, $"found        {entities.Found} by the entity extractor, {entities.OwnSentiment} with a clause-level sentiment of their own");
+        report.AppendLine(CultureInfo.InvariantCulture, $"found        {entities.Found} by the entity extractor, {entities.OwnSentiment} with a sentiment of their own");
+        report.AppendLine(CultureInfo.InvariantCulture, $"mixed-label  {entities.MixedAccuracy:F4}  of {entities.MixedEntities} entity labels in headlines whose entities differ");
         report.AppendLine(CultureInfo.InvariantCulture, $"headline     {entities.HeadlineAccuracy:F4}  (the headline's label for every entity)");
         return report.ToString();
     }
@@ -58,7 +61,7 @@ public static class DataEvaluation
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(results);
-        int total = 0, found = 0, own = 0, correct = 0, headlineCorrect = 0;
+        int total = 0, found = 0, own = 0, correct = 0, headlineCorrect = 0, mixed = 0, mixedCorrect = 0;
         for (var i = 0; i < headlines.Count; i++)
         {
             foreach (var gold in headlines[i].Entities)
@@ -69,13 +72,20 @@ public static class DataEvaluation
                     e.Text.Contains(gold.Entity, StringComparison.OrdinalIgnoreCase) || gold.Entity.Contains(e.Text, StringComparison.OrdinalIgnoreCase));
                 found += match is null ? 0 : 1;
                 own += match?.Sentiment is null ? 0 : 1;
-                correct += (match?.Sentiment ?? results[i].Label) == gold.Label ? 1 : 0;
+                var right = (match?.Sentiment ?? results[i].Label) == gold.Label ? 1 : 0;
+                correct += right;
+                if (headlines[i].SharedLabel is null)
+                {
+                    mixed++;
+                    mixedCorrect += right;
+                }
+
                 headlineCorrect += results[i].Label == gold.Label ? 1 : 0;
             }
         }
 
         return total == 0
-            ? new EntityAccuracy(0, 0, 0, 0, 0)
-            : new EntityAccuracy(total, found, own, (double)correct / total, (double)headlineCorrect / total);
+            ? new EntityAccuracy(0, 0, 0, 0, 0, 0, 0)
+            : new EntityAccuracy(total, found, own, (double)correct / total, (double)headlineCorrect / total, mixed, mixed == 0 ? 0 : (double)mixedCorrect / mixed);
     }
 }

@@ -18,12 +18,7 @@ public static class EntityTraining
         var tags = new int[tokens.Count];
         foreach (var name in entities)
         {
-            var at = FindWord(text, name, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                at = FindWord(text, name, StringComparison.OrdinalIgnoreCase);
-            }
-
+            var at = FindMention(text, name);
             if (at < 0)
             {
                 continue;
@@ -184,6 +179,15 @@ public static class EntityTraining
 
             return row;
         }
+    }
+
+    /// <summary>Where <paramref name="name"/> is spelled in <paramref name="text"/> at word boundaries (case-sensitively first, then ignoring case), or -1.</summary>
+    public static int FindMention(string text, string name)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(name);
+        var at = FindWord(text, name, StringComparison.Ordinal);
+        return at >= 0 ? at : FindWord(text, name, StringComparison.OrdinalIgnoreCase);
     }
 
     private static double Ratio(int a, int b) => b == 0 ? 0 : a / (double)b;

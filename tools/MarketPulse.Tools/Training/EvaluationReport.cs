@@ -90,7 +90,7 @@ public sealed record EvaluationReport
         };
     }
 
-    private static double ExpectedCalibrationError(int[] gold, int[] predicted, double[] confidence)
+    internal static double ExpectedCalibrationError(int[] gold, int[] predicted, double[] confidence)
     {
         const int Bins = 10;
         var count = new int[Bins];
