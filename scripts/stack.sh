@@ -6,6 +6,8 @@
 #   scripts/stack.sh stop     stop both (no process is left behind)
 #   scripts/stack.sh status   say what runs (exit status 0 when both run, 3 otherwise)
 #   scripts/stack.sh env      print the environment (connection strings) for the stack
+#   scripts/stack.sh restart postgresql|redis [SECONDS]
+#                             stop one of them, wait SECONDS (default 3), start it again (the fault suite)
 #
 # Ports: MP_PG_PORT (default 54329), MP_REDIS_PORT (default 63799).
 # The Kafka-protocol broker is not started here: the process hosts librdkafka's
@@ -195,8 +197,16 @@ case "${1:-}" in
   env)
     print_env
     ;;
+  restart)
+    down="${3:-3}"
+    case "${2:-}" in
+      postgresql) stop_pg; sleep "$down"; start_pg ;;
+      redis) stop_redis; sleep "$down"; start_redis ;;
+      *) echo "usage: $0 restart postgresql|redis [SECONDS]" >&2; exit 2 ;;
+    esac
+    ;;
   *)
-    echo "usage: $0 start|stop|status|env" >&2
+    echo "usage: $0 start|stop|status|env|restart postgresql|redis" >&2
     exit 2
     ;;
 esac

@@ -12,7 +12,7 @@ public sealed class ToolsCommandLineTests
         var help = await HelpAsync("--help");
 
         var commands = help.SkipWhile(l => l != "Commands:").Skip(1).TakeWhile(l => l.Length > 0).Select(l => l.Trim().Split(' ')[0]);
-        Assert.Equal(["train", "eval", "bench"], commands);
+        Assert.Equal(["train", "eval", "bench", "chaos"], commands);
     }
 
     [Theory]

@@ -16,5 +16,6 @@ public static class ToolsCommandLine
         ModelCommands.CreateTrain(),
         ModelCommands.CreateEval(),
         BenchCommand.Create(configuration),
+        Chaos.ChaosCommand.Create(configuration),
     };
 }
