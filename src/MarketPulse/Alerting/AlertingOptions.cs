@@ -50,6 +50,14 @@ public sealed class AlertingOptions : IValidatableObject
     [Range(0, 100_000_000)]
     public int OutboxBacklogRows { get; set; } = 10_000;
 
+    /// <summary>The error rate rule fires when a component logged more ERROR or FATAL rows than this in the window; 0 turns it off.</summary>
+    [Range(0, 1_000_000)]
+    public int ErrorRateCount { get; set; } = 50;
+
+    /// <summary>Window of the error rate rule, ending at the evaluation.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan ErrorRateWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a firing condition must stay clear before the "resolved" alert; flapping within it sends nothing.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ResolveAfter { get; set; } = TimeSpan.FromMinutes(2);

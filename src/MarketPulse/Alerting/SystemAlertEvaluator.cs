@@ -25,7 +25,13 @@ public sealed class SystemAlertEvaluator(
 
     public const string OutboxBacklogRule = "outbox_backlog";
 
+    public const string ErrorRateRule = "component_error_rate";
+
     public const string ResolvedSuffix = "_resolved";
+
+    private const string ErrorCountSql = """
+        SELECT component, count(*) FROM logs WHERE level IN ('ERROR', 'FATAL') AND ts > $1 AND ts <= $2 GROUP BY component
+        """;
 
     private const string LockSql = "SELECT pg_try_advisory_xact_lock(hashtext('marketpulse.system_alerts'))";
 
@@ -49,7 +55,7 @@ public sealed class SystemAlertEvaluator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.LatencyP95Ms <= 0 && options.Value.OutboxBacklogRows <= 0)
+        if (options.Value.LatencyP95Ms <= 0 && options.Value.OutboxBacklogRows <= 0 && options.Value.ErrorRateCount <= 0)
         {
             return;
         }
@@ -110,8 +116,57 @@ public sealed class SystemAlertEvaluator(
             await ApplyBacklogAsync(connection, transaction, "raw", null, now, cancellationToken);
         }
 
+        if (o.ErrorRateCount > 0)
+        {
+            await ApplyErrorRateAsync(connection, transaction, now, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The error rate rule, one state per component (the logs' <c>component</c>): ERROR and FATAL rows in the window.
+    /// A component that fired and logs nothing more counts as clear. A logs database that does not answer leaves
+    /// every state as it was for that round (event 7113).
+    /// </summary>
+    private async Task ApplyErrorRateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            await using var command = databases.Logs.CreateCommand(ErrorCountSql);
+            command.Parameters.AddWithValue(now - o.ErrorRateWindow);
+            command.Parameters.AddWithValue(now);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            AlertingLog.RuleNotEvaluated(logger, ErrorRateRule, "logs", e.Message);
+            return;
+        }
+
+        await using (var firing = new NpgsqlCommand("SELECT key FROM alert_states WHERE rule = $1 AND firing", connection, transaction))
+        {
+            firing.Parameters.AddWithValue(ErrorRateRule);
+            await using var reader = await firing.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts.TryAdd(reader.GetString(0), 0);
+            }
+        }
+
+        var window = o.ErrorRateWindow.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture);
+        foreach (var (component, errors) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var text = string.Create(CultureInfo.InvariantCulture, $"component {component} logged {errors} error(s) in the last {window} min (threshold {o.ErrorRateCount})");
+            await ApplyAsync(connection, transaction, ErrorRateRule, component, errors > o.ErrorRateCount, errors, text, now, cancellationToken);
+        }
     }
 
     /// <summary>
