@@ -147,7 +147,7 @@ internal static class ModelCommands
 
     private static async Task ReportAsync(List<TrainingFile> files, DataSplit split, SentimentModel model, MiniLmEmbedder embedder, string? securities, CancellationToken cancellationToken)
     {
-        var analyzer = new EmbeddedAnalyzer(embedder, model, new EntityExtractor(SecurityCatalog.Load(securities)));
+        var analyzer = new EmbeddedAnalyzer(embedder, model, new EntityExtractor(SecurityCatalog.Load(securities), EntityTagger.LoadEmbedded()));
         foreach (var file in files)
         {
             var data = file.Read(split);
