@@ -32,6 +32,10 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount,
         };
+        // Idle pool threads sleep instead of spinning: the cores are shared with ingest, PostgreSQL and Redis,
+        // and spinning cost about 50 % more CPU per text, for fewer texts a second under load (the vectors are
+        // bit-identical; docs/benchmarks.md).
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         var model = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
         if (precision == EmbeddingPrecision.Int8)
         {
