@@ -22,19 +22,20 @@ namespace MarketPulse.Tools.Chaos;
 /// </summary>
 internal static class ChaosCommand
 {
-    private static readonly TimeSpan RecoveryLimit = TimeSpan.FromMinutes(3);
 
     public static Command Create(string[] configuration)
     {
         var rate = CommandOptions.WholeNumber("--rate", "items per second offered", 50, 10, 1000);
         var seconds = CommandOptions.WholeNumber("--seconds", "seconds of load per phase (the fault comes halfway)", 20, 4, 600);
         var down = CommandOptions.WholeNumber("--down", "seconds a restarted dependency stays down", 5, 0, 120);
-        var command = new Command("chaos", "fault suite: kills and restarts roles and dependencies of a private stack under load, checks nothing is lost or doubled") { rate, seconds, down };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(down), configuration, cancellationToken));
+        var recovery = CommandOptions.WholeNumber("--recovery", "seconds to wait for every accepted item's outcome after a fault", 180, 10, 3600);
+        var only = new Option<string?>("--only") { Description = "run only the phases whose name contains this text (e.g. broker)" };
+        var command = new Command("chaos", "fault suite: kills and restarts roles and dependencies of a private stack under load, checks nothing is lost or doubled") { rate, seconds, down, recovery, only };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(down), parse.GetValue(only), TimeSpan.FromSeconds(parse.GetValue(recovery)), configuration, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int rate, int seconds, int down, string[] configurationArgs, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(int rate, int seconds, int down, string? only, TimeSpan recoveryLimit, string[] configurationArgs, CancellationToken cancellationToken)
     {
         var stack = Environment.GetEnvironmentVariable("MP_STACK_SCRIPT");
         var serviceDll = Environment.GetEnvironmentVariable("MP_SERVICE_DLL");
@@ -132,24 +133,34 @@ internal static class ChaosCommand
                 ($"restart Redis ({down} s down)", () => RunStackAsync(stack, "redis", down, cancellationToken)),
                 // The mock broker listens on a new random port each start, so the roles are restarted (SIGTERM)
                 // with its new address; what the old broker held and nobody had consumed is gone with it.
-                ("stop and start the broker", async () =>
-                {
-                    await broker.StopAsync(TimeSpan.FromSeconds(10));
-                    File.Delete(addressFile);
-                    await Task.Delay(TimeSpan.FromSeconds(down), cancellationToken);
-                    broker.Start();
-                    var address = await WaitForFileAsync(addressFile, cancellationToken);
-                    await Task.WhenAll(workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(40))).Append(ingest.StopAsync(TimeSpan.FromSeconds(40))));
-                    ingestEnv["Kafka__BootstrapServers"] = address;
-                    workerEnvs.ForEach(e => e["Kafka__BootstrapServers"] = address);
-                    ingest.Start();
-                    workers.ForEach(w => w.Start());
-                    results.Connect(address);
-                }),
+                ("stop and start the broker", () => RestartBrokerAsync(leaveBacklog: false)),
+                // The workers stop first, so the broker holds acknowledged, unconsumed messages when it goes.
+                ("stop the workers, then the broker, start all", () => RestartBrokerAsync(leaveBacklog: true)),
             };
 
+            async Task RestartBrokerAsync(bool leaveBacklog)
+            {
+                if (leaveBacklog)
+                {
+                    await Task.WhenAll(workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(40))));
+                    await Task.Delay(TimeSpan.FromSeconds(down), cancellationToken);
+                }
+
+                await broker.StopAsync(TimeSpan.FromSeconds(10));
+                File.Delete(addressFile);
+                await Task.Delay(TimeSpan.FromSeconds(down), cancellationToken);
+                broker.Start();
+                var address = await WaitForFileAsync(addressFile, cancellationToken);
+                await Task.WhenAll(workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(40))).Append(ingest.StopAsync(TimeSpan.FromSeconds(40))));
+                ingestEnv["Kafka__BootstrapServers"] = address;
+                workerEnvs.ForEach(e => e["Kafka__BootstrapServers"] = address);
+                ingest.Start();
+                workers.ForEach(w => w.Start());
+                results.Connect(address);
+            }
+
             var rows = new List<ChaosRow>();
-            foreach (var (name, inject) in faults)
+            foreach (var (name, inject) in faults.Where(f => only is null || f.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
             {
                 Console.WriteLine($"phase: {name}");
                 var first = load.AcceptedCount;
@@ -159,7 +170,7 @@ internal static class ChaosCommand
                 await inject();
                 await offering;
                 var ids = load.Accepted(first);
-                var (tally, recovered) = await WaitForOutcomesAsync(analytics, results, runId, ids, cancellationToken);
+                var (tally, recovered) = await WaitForOutcomesAsync(analytics, results, runId, ids, recoveryLimit, cancellationToken);
                 rows.Add(new ChaosRow(name, tally, recovered ? faultAt.Elapsed : null));
                 Console.WriteLine($"  accepted {tally.Accepted:N0} ({load.Refused:N0} requests refused or failed so far), lost {tally.Lost}, duplicated rows {tally.DuplicatedRows}, recovered after {(recovered ? faultAt.Elapsed.TotalSeconds.ToString("0.0 's'", CultureInfo.InvariantCulture) : "never")}");
             }
@@ -182,7 +193,7 @@ internal static class ChaosCommand
         }
     }
 
-    private static async Task<(OutcomeTally Tally, bool Recovered)> WaitForOutcomesAsync(NpgsqlDataSource analytics, ResultTopicCounter results, string runId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    private static async Task<(OutcomeTally Tally, bool Recovered)> WaitForOutcomesAsync(NpgsqlDataSource analytics, ResultTopicCounter results, string runId, IReadOnlyList<string> ids, TimeSpan recoveryLimit, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -202,7 +213,7 @@ internal static class ChaosCommand
                 // The database is still coming back.
             }
 
-            if (watch.Elapsed > RecoveryLimit)
+            if (watch.Elapsed > recoveryLimit)
             {
                 return (tally ?? new OutcomeTally(ids.Count, ids.Count, 0, 0, 0), false);
             }
