@@ -75,12 +75,7 @@ public sealed class OutboxPublisher(
         return new OutboxMessage(row.GetInt64(0), kafkaOptions.Value.Sentiment.Name, message.Key, message.Serialize(), headers, row.GetInt32(16));
     }
 
-    protected override bool HasDeadLetters => true;
-
     protected override NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction) => new(DeadLetters, connection, transaction);
-
-    protected override NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) =>
-        source.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
 
     protected override void OnBacklogCounted(long rows, long deadLetters) =>
         OutboxFigures.Counted(ref metrics.OutboxBacklog, ref metrics.OutboxDeadLetters, rows, deadLetters);

@@ -11,9 +11,8 @@ namespace MarketPulse.Outbox;
 /// the idempotent producer, waits for the broker's acknowledgements and deletes the acknowledged rows in the same
 /// transaction. Rows whose delivery failed stay, count an attempt, and are retried with backoff: what was committed
 /// while Kafka was down is published when it returns (at least once; keys let consumers drop repeats).
-/// Where the subclass has a dead-letter table (<see cref="DeadLetterSql"/>), a row Kafka refuses for what it is (too
-/// large, invalid), or one that failed <see cref="MaxAttempts"/> times while rows beside it were published, moves
-/// there; the loop backs off only when nothing of a batch went through, so one bad row does not slow the others.
+/// A row Kafka refuses for what it is (too large, invalid), or one that failed <see cref="MaxAttempts"/> times while
+/// rows beside it were published, moves to the database's <c>outbox_dead_letters</c> (<see cref="CreateDeadLetter"/>); the loop backs off only when nothing of a batch went through, so one bad row does not slow the others.
 /// </summary>
 public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProducer producer, OutboxSignal signal) : BackgroundService
 {
@@ -29,15 +28,8 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         ErrorCode.Local_BadMsg, ErrorCode.RecordListTooLarge, ErrorCode.InvalidRecord,
     ];
 
-    /// <summary>Whether this outbox sets rows aside (<see cref="CreateDeadLetter"/>) or keeps every row until it is published.</summary>
-    protected virtual bool HasDeadLetters => false;
-
     /// <summary>Moves the rows <c>$1</c> (ids) out of the outbox with the reason <c>$2</c>, attempts counted (the caller binds both).</summary>
-    protected virtual NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
-        throw new NotSupportedException("this outbox has no dead letters");
-
-    /// <summary>One row: the outbox's backlog and its dead letters.</summary>
-    protected virtual NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) => source.CreateCommand("SELECT count(*), 0::bigint FROM outbox");
+    protected abstract NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction);
 
     /// <summary>The claim: up to <c>$1</c> rows, oldest first, <c>FOR UPDATE SKIP LOCKED</c> (the caller binds <c>$1</c>).</summary>
     protected abstract NpgsqlCommand CreateClaim(NpgsqlConnection connection, NpgsqlTransaction transaction);
@@ -144,7 +136,8 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
 
     private async Task CountBacklogAsync(CancellationToken cancellationToken)
     {
-        await using var command = CreateBacklogCount(database);
+        // Both databases name their tables alike: the outbox and its dead letters.
+        await using var command = database.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         OnBacklogCounted(reader.GetInt64(0), reader.GetInt64(1));
@@ -190,7 +183,7 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
         // Delivery reports arrive within the producer's message timeout, delivered or not.
         var errors = await Task.WhenAll(deliveries);
         var published = rows.Where((_, i) => errors[i] is null).Select(r => r.OutboxId).ToArray();
-        var dead = !HasDeadLetters ? [] : rows.Where((row, i) => errors[i] is { } error
+        var dead = rows.Where((row, i) => errors[i] is { } error
             && (Permanent.Contains(error.Code) || (published.Length > 0 && row.Attempts + 1 >= MaxAttempts))).ToList();
         var failed = rows.Where((row, i) => errors[i] is not null && !dead.Contains(row)).Select(r => r.OutboxId).ToArray();
 

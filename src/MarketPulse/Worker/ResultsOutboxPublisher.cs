@@ -57,12 +57,7 @@ public sealed class ResultsOutboxPublisher : OutboxPublisherBase
         return new OutboxMessage(row.GetInt64(0), topic, row.GetString(2), row.GetFieldValue<byte[]>(5), MessageHeaders.Stamp(row.GetString(3), row.GetInt32(4)), row.GetInt32(6));
     }
 
-    protected override bool HasDeadLetters => true;
-
     protected override NpgsqlCommand CreateDeadLetter(NpgsqlConnection connection, NpgsqlTransaction transaction) => new(DeadLetterSql, connection, transaction);
-
-    protected override NpgsqlCommand CreateBacklogCount(NpgsqlDataSource source) =>
-        source.CreateCommand("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
 
     protected override void OnBacklogCounted(long rows, long deadLetters) =>
         OutboxFigures.Counted(ref _metrics.OutboxBacklog, ref _metrics.OutboxDeadLetters, rows, deadLetters);
