@@ -31,8 +31,9 @@ public sealed partial class EntityExtractor(SecurityCatalog catalog, EntityTagge
         // confirm survive only when they are explicit symbols (NSE:X, X.NS, $X).
         var result = new List<EntityMatch>();
         var used = new HashSet<EntityMatch>();
-        foreach (var (start, length, _) in spans)
+        foreach (var (start, found, _) in spans)
         {
+            var length = WithPossessiveName(text, start, found, known);
             var mention = text.Substring(start, length);
             var overlap = known.FirstOrDefault(m => m.Spans.Any(s => s.Start < start + length && start < s.Start + s.Length));
             Entity entity;
@@ -66,6 +67,21 @@ public sealed partial class EntityExtractor(SecurityCatalog catalog, EntityTagge
 
         result.Sort((a, b) => a.Start.CompareTo(b.Start));
         return result;
+    }
+
+    /// <summary>
+    /// The tagger's words stop before a possessive "'s" ("Sebi's" gives "Sebi"), but some names end in one ("Moody's",
+    /// "Dr Reddy's"): when a catalogue match covers the "'s" after the mention, the mention keeps it.
+    /// </summary>
+    private static int WithPossessiveName(string text, int start, int length, IReadOnlyList<EntityMatch> known)
+    {
+        var end = start + length;
+        if (end + 2 > text.Length || text[end] is not ('\'' or '\u2019') || text[end + 1] is not ('s' or 'S'))
+        {
+            return length;
+        }
+
+        return known.Any(m => m.Spans.Any(s => s.Start <= start && s.Start + s.Length >= end + 2)) ? length + 2 : length;
     }
 
     /// <summary>Per tagger token, the type of the catalogue entity that covers it (the tagger's catalogue feature), else null.</summary>

@@ -9,11 +9,14 @@ public readonly record struct TaggerToken(int Start, int Length)
     public int End => Start + Length;
 }
 
+/// <summary>Feature ids of a text's tokens for the tagger: see <see cref="EntityTagger.Lattice"/>.</summary>
+public sealed record TaggerLattice(int[][] Own, int[][][] Transition);
+
 /// <summary>
 /// A trained recogniser of entity mentions: an averaged-perceptron BIO tagger over hashed features of each word
 /// (the word, its lower case, shape, 3-letter prefix and suffix, the neighbouring words, whether the catalogue
 /// covers it and with which type, whether it is a known sector, commodity or market word) and the previous tag,
-/// decoded greedily left to right. It finds names it has never seen ("Shalimar Paints", "Karvy"); the catalogue
+/// trained as a structured perceptron and decoded with Viterbi over the tag sequence. It finds names it has never seen ("Shalimar Paints", "Karvy"); the catalogue
 /// then links them. Trained by <c>marketpulse train entities</c> with a fixed seed; thread-safe once built.
 /// </summary>
 public sealed partial class EntityTagger
@@ -39,7 +42,7 @@ public sealed partial class EntityTagger
         this.weights = weights;
     }
 
-    /// <summary>The words of <paramref name="text"/>: runs of letters/digits (with inner <c>'&amp;.-</c>) or single symbols.</summary>
+    /// <summary>The words of <paramref name="text"/>: runs of letters/digits (with inner <c>'&amp;.-</c>, but not a possessive <c>'s</c>) or single symbols.</summary>
     public static List<TaggerToken> Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -52,37 +55,11 @@ public sealed partial class EntityTagger
         return tokens;
     }
 
-    /// <summary>Mention spans (start, length) in <paramref name="text"/>; <paramref name="hints"/> is a per-token catalogue feature (or null).</summary>
+    /// <summary>Mention spans (start, length, confidence) in <paramref name="text"/>; <paramref name="hints"/> is a per-token catalogue feature (or null).</summary>
     public List<(int Start, int Length, double Confidence)> Find(string text, List<TaggerToken> tokens, string?[]? hints)
     {
-        var tags = new int[tokens.Count];
-        var margins = new double[tokens.Count];
-        var scores = new float[Tags];
-        var features = new List<int>(32);
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            features.Clear();
-            Features(text, tokens, hints, i, i == 0 ? -1 : tags[i - 1], features);
-            Score(features, scores);
-            if (i == 0 || tags[i - 1] == Outside)
-            {
-                scores[Inside] = float.NegativeInfinity;
-            }
-
-            var best = Argmax(scores);
-            tags[i] = best;
-            var second = float.NegativeInfinity;
-            for (var t = 0; t < Tags; t++)
-            {
-                if (t != best && scores[t] > second)
-                {
-                    second = scores[t];
-                }
-            }
-
-            margins[i] = scores[best] - second;
-        }
-
+        var lattice = Lattice(text, tokens, hints);
+        var (tags, margins) = Decode(lattice);
         var spans = new List<(int, int, double)>();
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -105,9 +82,157 @@ public sealed partial class EntityTagger
         return spans;
     }
 
-    /// <summary>Hashed feature ids of token <paramref name="i"/> given the previous tag (-1 at the start).</summary>
-    public void Features(string text, List<TaggerToken> tokens, string?[]? hints, int i, int previousTag, List<int> into)
+    /// <summary>
+    /// The feature ids of every token: <see cref="TaggerLattice.Own"/> (the token and its neighbours) and, per previous
+    /// tag (<c>-1</c> at the start, then <see cref="Outside"/>, <see cref="Begin"/>, <see cref="Inside"/>), the
+    /// features that pair it with the token (<see cref="TaggerLattice.Transition"/>).
+    /// </summary>
+    public TaggerLattice Lattice(string text, List<TaggerToken> tokens, string?[]? hints)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(tokens);
+        var own = new int[tokens.Count][];
+        var transition = new int[tokens.Count][][];
+        var features = new List<int>(32);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            features.Clear();
+            OwnFeatures(text, tokens, hints, i, features);
+            own[i] = [.. features];
+            transition[i] = new int[Tags + 1][];
+            for (var p = -1; p < Tags; p++)
+            {
+                features.Clear();
+                TransitionFeatures(text, tokens, hints, i, p, features);
+                transition[i][p + 1] = [.. features];
+            }
+        }
+
+        return new TaggerLattice(own, transition);
+    }
+
+    /// <summary>
+    /// The best tag sequence (Viterbi over first-order transitions, an <see cref="Inside"/> only after
+    /// <see cref="Begin"/> or <see cref="Inside"/>) and, per token, the margin between the best sequence and the best
+    /// one with another tag at that token (max-marginals).
+    /// </summary>
+    public (int[] Tags, double[] Margins) Decode(TaggerLattice lattice)
+    {
+        ArgumentNullException.ThrowIfNull(lattice);
+        var n = lattice.Own.Length;
+        var tags = new int[n];
+        var margins = new double[n];
+        if (n == 0)
+        {
+            return (tags, margins);
+        }
+
+        // local[i][p+1][t]: score of tag t at token i after tag p (p = -1 at the start).
+        var local = new double[n][][];
+        var ownScores = new float[Tags];
+        var pairScores = new float[Tags];
+        for (var i = 0; i < n; i++)
+        {
+            Score(lattice.Own[i], ownScores);
+            local[i] = new double[Tags + 1][];
+            for (var p = -1; p < Tags; p++)
+            {
+                if ((i == 0) != (p == -1))
+                {
+                    continue;
+                }
+
+                Score(lattice.Transition[i][p + 1], pairScores);
+                var row = local[i][p + 1] = new double[Tags];
+                for (var t = 0; t < Tags; t++)
+                {
+                    row[t] = t == Inside && p is -1 or Outside ? double.NegativeInfinity : ownScores[t] + pairScores[t];
+                }
+            }
+        }
+
+        var forward = new double[n][];
+        var back = new int[n][];
+        forward[0] = (double[])local[0][0].Clone();
+        back[0] = [-1, -1, -1];
+        for (var i = 1; i < n; i++)
+        {
+            forward[i] = new double[Tags];
+            back[i] = new int[Tags];
+            for (var t = 0; t < Tags; t++)
+            {
+                var best = double.NegativeInfinity;
+                var from = 0;
+                for (var p = 0; p < Tags; p++)
+                {
+                    var v = forward[i - 1][p] + local[i][p + 1][t];
+                    if (v > best)
+                    {
+                        best = v;
+                        from = p;
+                    }
+                }
+
+                forward[i][t] = best;
+                back[i][t] = from;
+            }
+        }
+
+        var backward = new double[n][];
+        backward[n - 1] = new double[Tags];
+        for (var i = n - 2; i >= 0; i--)
+        {
+            backward[i] = new double[Tags];
+            for (var t = 0; t < Tags; t++)
+            {
+                var best = double.NegativeInfinity;
+                for (var u = 0; u < Tags; u++)
+                {
+                    best = Math.Max(best, local[i + 1][t + 1][u] + backward[i + 1][u]);
+                }
+
+                backward[i][t] = best;
+            }
+        }
+
+        var last = 0;
+        for (var t = 1; t < Tags; t++)
+        {
+            if (forward[n - 1][t] > forward[n - 1][last])
+            {
+                last = t;
+            }
+        }
+
+        tags[n - 1] = last;
+        for (var i = n - 1; i > 0; i--)
+        {
+            tags[i - 1] = back[i][tags[i]];
+        }
+
+        var total = forward[n - 1][last];
+        for (var i = 0; i < n; i++)
+        {
+            var other = double.NegativeInfinity;
+            for (var t = 0; t < Tags; t++)
+            {
+                if (t != tags[i])
+                {
+                    other = Math.Max(other, forward[i][t] + backward[i][t]);
+                }
+            }
+
+            margins[i] = total - other;
+        }
+
+        return (tags, margins);
+    }
+
+    /// <summary>Hashed feature ids of token <paramref name="i"/> that do not depend on the previous tag.</summary>
+    public void OwnFeatures(string text, List<TaggerToken> tokens, string?[]? hints, int i, List<int> into)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(into);
         var word = Text(text, tokens, i);
         var lower = word.ToLowerInvariant();
         var prev = i > 0 ? Text(text, tokens, i - 1).ToLowerInvariant() : "<s>";
@@ -117,7 +242,6 @@ public sealed partial class EntityTagger
         var shape = Shape(word);
         var hint = hints?[i] ?? "-";
         var lexicon = EntityTypes.LexiconHint(lower) ?? "-";
-        var pt = previousTag.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Add(into, "b");
         Add(into, "w=" + word);
         Add(into, "l=" + lower);
@@ -139,24 +263,46 @@ public sealed partial class EntityTagger
         Add(into, "cp=" + (i > 0 ? hints?[i - 1] ?? "-" : "<s>") + "|" + hint);
         Add(into, "k=" + lexicon);
         Add(into, "kn=" + lexicon + "|" + (i + 1 < tokens.Count ? EntityTypes.LexiconHint(next) ?? "-" : "</s>"));
+    }
+
+    /// <summary>Hashed feature ids pairing token <paramref name="i"/> with the previous tag (-1 at the start).</summary>
+    public void TransitionFeatures(string text, List<TaggerToken> tokens, string?[]? hints, int i, int previousTag, List<int> into)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(into);
+        var word = Text(text, tokens, i);
+        var pt = previousTag.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Add(into, "t=" + pt);
-        Add(into, "tw=" + pt + "|" + lower);
-        Add(into, "ts=" + pt + "|" + shape);
-        Add(into, "tc=" + pt + "|" + hint);
+        Add(into, "tw=" + pt + "|" + word.ToLowerInvariant());
+        Add(into, "ts=" + pt + "|" + Shape(word));
+        Add(into, "tc=" + pt + "|" + (hints?[i] ?? "-"));
     }
 
     /// <summary>Class scores of the features.</summary>
-    public void Score(List<int> features, float[] scores)
+    public void Score(IReadOnlyList<int> features, float[] scores)
     {
         Array.Clear(scores);
-        foreach (var f in features)
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(scores);
+        for (var k = 0; k < features.Count; k++)
         {
-            var b = f * Tags;
+            var b = features[k] * Tags;
             for (var t = 0; t < Tags; t++)
             {
                 scores[t] += weights[b + t];
             }
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> to the score of <see cref="Begin"/> at every token (the weight of the always-on
+    /// feature): above zero the tagger starts more mentions, trading precision for recall. Training chooses it.
+    /// </summary>
+    public void ShiftBegin(float delta)
+    {
+        var bias = new List<int>(1);
+        Add(bias, "b");
+        weights[bias[0] * Tags + Begin] += delta;
     }
 
     /// <summary>The weights, for training (feature * 3 + tag).</summary>
@@ -268,6 +414,8 @@ public sealed partial class EntityTagger
         return upper > 0 ? "lC" : "l";
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['&.\-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]", RegexOptions.CultureInvariant)]
+    // A possessive "'s" (or "’s") is not part of the word, so "Sebi's" gives the mention "Sebi"; other inner
+    // apostrophes stay ("O'Neil", "Moody's" is caught by the catalogue before the tagger sees it).
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:(?:['’](?![sS]\b)|[&.\-])[\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]", RegexOptions.CultureInvariant)]
     private static partial Regex Word();
 }

@@ -36,6 +36,22 @@ public sealed class EntityTaggerTests(ReferenceListsFixture lists, EmbedderFixtu
     }
 
     [Fact]
+    public void A_possessive_is_not_part_of_the_name()
+    {
+        var entities = Entities("Sebi's public offer norms bat for retail investors");
+
+        Assert.Contains(entities, e => e is { Text: "Sebi", Type: EntityType.Regulator });
+    }
+
+    [Fact]
+    public void A_listed_name_ending_in_an_apostrophe_s_keeps_it()
+    {
+        var entities = Entities("Dr Reddy's Q3 net profit rises 20%");
+
+        Assert.Contains(entities, e => e is { Text: "Dr Reddy's", Symbol: "DRREDDY" });
+    }
+
+    [Fact]
     public void Former_name_links_to_todays_symbol()
     {
         var entities = Entities("Mundra Port Q3 net profit up 20%");

@@ -23,14 +23,22 @@ internal static class EntityCommands
         var seed = CommandOptions.WholeNumber("--seed", "random seed of the shuffles", 42, 0, int.MaxValue);
         var epochs = CommandOptions.WholeNumber("--epochs", "passes over the data", 6, 1, 50);
         var securities = Securities();
-        var command = new Command("entities", "train the entity tagger: --data train.csv --securities DIR [--epochs N] [--seed N] [--out FILE]") { data, output, seed, epochs, securities };
+        var errors = Errors();
+        var minPrecision = new Option<double>("--min-precision") { Description = "precision the chosen Begin shift must keep on the inner split (0-1)", DefaultValueFactory = _ => 0.87 };
+        var command = new Command("entities", "train the entity tagger: --data train.csv --securities DIR [--epochs N] [--seed N] [--min-precision P] [--out FILE] [--errors FILE]") { data, output, seed, epochs, securities, minPrecision, errors };
         command.SetAction(parse =>
         {
-            var catalogue = new EntityExtractor(SecurityCatalog.Load(parse.GetValue(securities)));
+            var catalog = SecurityCatalog.Load(parse.GetValue(securities));
             var rows = SentfinCsv.Read(Existing(parse.GetValue(data)!));
             var fit = rows.Where(h => !HeldOutSplit.IsHeldOut(h.Id)).ToList();
             Console.WriteLine($"{fit.Count} headlines to fit on, {rows.Count - fit.Count} held out");
-            var tagger = EntityTraining.Train(fit, catalogue, parse.GetValue(epochs), parse.GetValue(seed), Console.Out);
+            var precision = parse.GetValue(minPrecision);
+            if (precision is < 0 or > 1)
+            {
+                throw new UsageException("--min-precision must be between 0 and 1.");
+            }
+
+            var tagger = EntityTraining.TrainTuned(fit, catalog, parse.GetValue(epochs), parse.GetValue(seed), precision, Console.Out);
             var path = parse.GetValue(output) ?? RepositoryPath(TaggerPath);
             using (var file = File.Create(path))
             {
@@ -39,9 +47,10 @@ internal static class EntityCommands
 
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes)");
             var held = rows.Where(h => HeldOutSplit.IsHeldOut(h.Id)).ToList();
-            var extractor = new EntityExtractor(SecurityCatalog.Load(parse.GetValue(securities)), tagger);
+            var extractor = new EntityExtractor(catalog, tagger);
             Console.WriteLine("== held-out recognition (no sentiment)");
-            Console.WriteLine(EntityTraining.Report(held, t => extractor.Extract(t).Select(m => m.Entity).ToList()));
+            using var errorFile = ErrorWriter(parse.GetValue(errors));
+            Console.WriteLine(EntityTraining.Report(held, t => extractor.Extract(t).Select(m => m.Entity).ToList(), errorFile));
             return 0;
         });
         return command;
@@ -125,7 +134,8 @@ internal static class EntityCommands
         var split = new Option<DataSplit>("--split") { Description = "rows to score: heldout (default), train or all", DefaultValueFactory = _ => DataSplit.HeldOut };
         var tagger = new Option<string?>("--tagger") { Description = "tagger file (default: the built-in one; 'none' for the catalogue alone)", HelpName = "FILE" };
         var securities = Securities();
-        var command = new Command("entities", "evaluate entity recognition and entity sentiment: --data train.csv --securities DIR [--split heldout] [--tagger FILE|none]") { data, split, tagger, securities };
+        var errors = Errors();
+        var command = new Command("entities", "evaluate entity recognition and entity sentiment: --data train.csv --securities DIR [--split heldout] [--tagger FILE|none] [--errors FILE]") { data, split, tagger, securities, errors };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var rows = SentfinCsv.Read(Existing(parse.GetValue(data)!)).Where(h => HeldOutSplit.Includes(parse.GetValue(split), h.Id)).ToList();
@@ -168,7 +178,8 @@ internal static class EntityCommands
 
             var entityTime = watch.Elapsed;
             Console.WriteLine($"== entities on {rows.Count} headlines, split {parse.GetValue(split).ToString().ToLowerInvariant()}, tagger {(model is null ? "none" : "on")}");
-            Console.WriteLine(EntityTraining.Report(rows, t => results[t]));
+            using var errorFile = ErrorWriter(parse.GetValue(errors));
+            Console.WriteLine(EntityTraining.Report(rows, t => results[t], errorFile));
             Console.WriteLine($"time: analysis {analysis.TotalMilliseconds / rows.Count:F2} ms/item, entities (recognition and entity sentiment) {entityTime.TotalMilliseconds / rows.Count:F3} ms/item ({entityTime / analysis:P1})");
             return 0;
         });
@@ -180,6 +191,10 @@ internal static class EntityCommands
         using var file = File.OpenRead(Existing(path));
         return EntityTagger.Load(file);
     }
+
+    private static Option<string?> Errors() => new("--errors") { Description = "write each missed gold entity and each extra prediction to this file (tab-separated, with the headline)", HelpName = "FILE" };
+
+    private static StreamWriter? ErrorWriter(string? path) => path is null ? null : new StreamWriter(path);
 
     private static Option<string?> Securities() => new("--securities") { Description = "folder of securities lists (the catalogue)", HelpName = "DIR" };
 
