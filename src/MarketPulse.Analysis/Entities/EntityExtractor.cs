@@ -177,11 +177,30 @@ public sealed partial class EntityExtractor(SecurityCatalog catalog, EntityTagge
 
             var start = tokens[i].Start;
             var length = tokens[bestEnd - 1].End - start;
-            found.Add((new Entity(best.Type, text.Substring(start, length), best.Symbol, best.Exchange), start, length));
+            found.Add((Resolve(best, text, start, length), start, length));
             i = bestEnd;
         }
 
         return Deduplicate(found);
+    }
+
+    /// <summary>
+    /// The entity a matched phrase stands for; a name several companies answer to is resolved from the text's context
+    /// (<see cref="MarketContext"/>), and stays unlinked (unlisted, no symbol) when the context does not decide.
+    /// </summary>
+    private static Entity Resolve(PhraseTarget target, string text, int start, int length)
+    {
+        var mention = text.Substring(start, length);
+        if (target.Namesakes is not { } namesakes)
+        {
+            return new Entity(target.Type, mention, target.Symbol, target.Exchange);
+        }
+
+        var market = MarketContext.MarketOf(MarketContext.Of(text, start, length));
+        var chosen = namesakes.FirstOrDefault(n => n.Market == market).Target;
+        return chosen is null
+            ? new Entity(EntityType.Company, mention) { Unlisted = true }
+            : new Entity(chosen.Type, mention, chosen.Symbol, chosen.Exchange);
     }
 
     private void FindSymbols(string text, List<(Entity, int, int)> found, List<(int Start, int End)> claimed)

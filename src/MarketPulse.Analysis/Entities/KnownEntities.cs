@@ -326,6 +326,17 @@ internal static class KnownEntities
         "stock split", "Stock Split", "Central Bank", "central bank", "Nasdaq-listed", "Nasdaq listed",
     ];
 
+    /// <summary>
+    /// Names of Indian listings that are also the name of a foreign company listed on none of the loaded lists'
+    /// markets (the parent: Siemens AG for Siemens Ltd, Nestle SA for Nestle India): the text's context decides
+    /// (<see cref="MarketContext"/>), else the name stays unlinked.
+    /// </summary>
+    public static readonly HashSet<string> ForeignNamesakes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Siemens", "Bosch", "Nestle", "Bayer", "BASF", "Schaeffler", "Castrol", "GlaxoSmithKline", "Hitachi", "Heidelberg",
+        "HeidelbergCement", "Vesuvius", "Hyundai", "LG", "Siemens Energy", "Sanofi", "Novartis", "ABB", "SKF", "Gillette",
+    };
+
     /// <summary>Legal names whose prefix would mislead: "Jio" alone is Reliance's telecom arm, not Jio Financial.</summary>
     public static readonly HashSet<string> BlockedAliases = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -23,7 +23,18 @@ internal enum PhraseKind
 }
 
 /// <summary>What a matched phrase stands for. <see cref="Rank"/> orders candidates for the same words (lower wins).</summary>
-internal sealed record PhraseTarget(EntityType Type, string Symbol, string? Exchange, PhraseKind Kind, int Rank);
+internal sealed record PhraseTarget(EntityType Type, string Symbol, string? Exchange, PhraseKind Kind, int Rank)
+{
+    /// <summary>
+    /// For a company name that several companies answer to, the best listing per catalogue market (<c>NSE</c>,
+    /// <c>US</c>), this target's included; null when the name is one company's. <see cref="MarketContext"/> chooses, and
+    /// a text whose context names no market, or another one, leaves the name unlinked.
+    /// </summary>
+    public IReadOnlyList<(string Market, PhraseTarget Target)>? Namesakes { get; init; }
+
+    /// <summary>The catalogue market of this target's listing.</summary>
+    public string Market => Exchange == "NSE" ? "NSE" : "US";
+}
 
 /// <summary>Builds the phrase trie from the hand-written dictionaries and the loaded listings.</summary>
 internal static class PhraseIndexBuilder
@@ -139,7 +150,14 @@ internal static class PhraseIndexBuilder
             }
         }
 
-        foreach (var (_, list) in candidates)
+        // A company target, with the exchange of the listing its symbol resolves to on that market.
+        PhraseTarget Target(Listing named, PhraseKind kind)
+        {
+            var listing = listings.BySymbol.TryGetValue(named.Symbol, out var current) && current.Market == named.Market ? current : named;
+            return new PhraseTarget(EntityType.Company, listing.Symbol, listing.Exchange, kind, named.Tier);
+        }
+
+        foreach (var (key, list) in candidates)
         {
             var exact = list.Where(c => c.Kind == PhraseKind.CompanyName).ToList();
             if (exact.Count == 0 && list.Select(c => c.Listing.CompanyKey).Distinct(StringComparer.Ordinal).Count() > 1)
@@ -148,12 +166,28 @@ internal static class PhraseIndexBuilder
             }
 
             var best = (exact.Count > 0 ? exact : list).MinBy(c => (c.Listing.Tier, c.Listing.Order));
-            var listing = listings.BySymbol.TryGetValue(best.Listing.Symbol, out var current) && current.Market == best.Listing.Market ? current : best.Listing;
+            var target = Target(best.Listing, best.Kind);
+            // The same name as the legal name of companies on different markets (Pfizer Ltd, Pfizer Inc): each
+            // market's best is kept, and the text's context chooses (MarketContext).
+            // A depositary receipt (Infosys ADS on NYSE) is the same company, not a namesake: its home listing wins.
+            var markets = exact.Where(c => !IsDepositary(c.Listing.Name)).GroupBy(c => c.Listing.Market, StringComparer.Ordinal).ToList();
+            if (markets.Count > 1)
+            {
+                target = target with
+                {
+                    Namesakes = [.. markets.Select(m => m.MinBy(c => (c.Listing.Tier, c.Listing.Order)))
+                        .Select(c => c.Listing.Market == best.Listing.Market ? (best.Listing.Market, target) : (c.Listing.Market, Target(c.Listing, c.Kind)))],
+                };
+            }
+
+            if (KnownEntities.ForeignNamesakes.Contains(best.Alias) || KnownEntities.ForeignNamesakes.Contains(key))
+            {
+                // Also a company on none of the loaded markets (Siemens AG): only context pointing at this listing's market links it.
+                target = target with { Namesakes = target.Namesakes ?? [(target.Market, target)] };
+            }
+
             var allCaps = IsAllCaps(best.Alias);
-            trie.Add(
-                best.Alias,
-                new PhraseTarget(EntityType.Company, listing.Symbol, listing.Exchange, best.Kind, best.Listing.Tier),
-                (token, word) => NameRule(token, word, allCaps));
+            trie.Add(best.Alias, target, (token, word) => NameRule(token, word, allCaps));
         }
     }
 
@@ -188,6 +222,10 @@ internal static class PhraseIndexBuilder
         TokenShape.Upper or TokenShape.Capitalised => CaseRule.Capitalised,
         _ => CaseRule.Any,
     };
+
+    private static bool IsDepositary(string name) =>
+        name.Contains("Depositary", StringComparison.OrdinalIgnoreCase) || name.Contains("Depository", StringComparison.OrdinalIgnoreCase)
+        || name.Contains(" ADR", StringComparison.Ordinal) || name.Contains(" ADS", StringComparison.Ordinal);
 
     private static bool IsAllCaps(string name) => name.Any(char.IsLetter) && !name.Any(char.IsLower);
 

@@ -21,6 +21,8 @@ public static class ReferenceLists
         TCS,Tata Consultancy Services Limited,EQ,25-AUG-2004,1,1,INE467B01029,1
         TITAN,Titan Company Limited,EQ,19-JUN-1995,1,1,INE280A01028,1
         ADANIPORTS,Adani Ports and Special Economic Zone Limited,EQ,27-NOV-2007,2,1,INE742F01042,2
+        SIEMENS,Siemens Limited,EQ,06-SEP-1995,2,1,INE003A01024,2
+        PFIZER,Pfizer Limited,EQ,28-APR-1999,10,1,INE182A01018,10
         """;
 
     public const string Nifty50List =
@@ -47,6 +49,7 @@ public static class ReferenceLists
         IBM,IBM,Information Technology,IT Consulting & Other Services,"Armonk, New York",1957-03-04,51143,1911
         IT,Gartner,Information Technology,IT Consulting & Other Services,"Stamford, Connecticut",2017-04-05,749251,1979
         NOW,ServiceNow,Information Technology,Systems Software,"Santa Clara, California",2019-11-21,1373715,2003
+        PFE,Pfizer,Health Care,Pharmaceuticals,"New York City, New York",1957-03-04,78003,1849
         ON,ON Semiconductor,Information Technology,Semiconductors,"Scottsdale, Arizona",2022-06-21,1097864,1999
         TGT,Target Corporation,Consumer Staples,Consumer Staples Merchandise Retail,"Minneapolis, Minnesota",1976-12-31,27419,1902
         V,Visa Inc.,Financials,Transaction & Payment Processing Services,"San Francisco, California",2009-12-21,1403161,1958
