@@ -20,6 +20,8 @@ public sealed class MockKafkaCluster : IInProcessBroker
         BootstrapServers = LibrdkafkaNative.Bootstraps(_cluster);
         // The mock waits about 3 s before the first group join completes; consumers should not.
         LibrdkafkaNative.SetInitialRebalanceDelay(_cluster, 0);
+        // Without a controller in its metadata, DescribeCluster (which reads the cluster id) waits and times out.
+        LibrdkafkaNative.SetControllerId(_cluster, 1);
     }
 
     /// <summary>The address clients connect to, e.g. <c>127.0.0.1:39217</c>.</summary>
@@ -40,6 +42,20 @@ public sealed class MockKafkaCluster : IInProcessBroker
             if (code != 0 && code != topicAlreadyExists)
             {
                 throw new InvalidOperationException($"mock cluster could not create topic {name}: {LibrdkafkaNative.ErrorName(code)}");
+            }
+        }
+    }
+
+    /// <summary>Deletes a topic with its messages, as when a broker's data is lost; with <see cref="CreateTopic"/> a topic starts over at offset 0.</summary>
+    public void DeleteTopic(string name)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_rk == 0, this);
+            var code = LibrdkafkaNative.DeleteTopic(_cluster, name);
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"mock cluster could not delete topic {name}: {LibrdkafkaNative.ErrorName(code)}");
             }
         }
     }
