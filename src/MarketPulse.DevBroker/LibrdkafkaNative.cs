@@ -68,6 +68,36 @@ internal static unsafe class LibrdkafkaNative
         }
     }
 
+    /// <summary>rd_kafka_mock_topic_delete: the topic and its messages are gone; later requests get UNKNOWN_TOPIC_OR_PART.</summary>
+    public static int DeleteTopic(nint cluster, string topic)
+    {
+        var fn = (delegate* unmanaged<nint, byte*, int>)Export("rd_kafka_mock_topic_delete");
+        fixed (byte* t = Encode(topic))
+        {
+            return fn(cluster, t);
+        }
+    }
+
+    /// <summary>
+    /// rd_kafka_mock_broker_set_host_port: the host and port the broker advertises in metadata. It does not move the
+    /// listener, which stays on the random port librdkafka bound.
+    /// </summary>
+    public static void SetAdvertisedListener(nint cluster, int brokerId, string host, int port)
+    {
+        var fn = (delegate* unmanaged<nint, int, byte*, int, void>)Export("rd_kafka_mock_broker_set_host_port");
+        fixed (byte* h = Encode(host))
+        {
+            fn(cluster, brokerId, h, port);
+        }
+    }
+
+    /// <summary>rd_kafka_mock_set_controller_id: the controller named in metadata responses (the mock names none by default).</summary>
+    public static void SetControllerId(nint cluster, int brokerId)
+    {
+        var fn = (delegate* unmanaged<nint, int, void>)Export("rd_kafka_mock_set_controller_id");
+        fn(cluster, brokerId);
+    }
+
     public static void SetInitialRebalanceDelay(nint cluster, int milliseconds)
     {
         var fn = (delegate* unmanaged<nint, int, void>)Export("rd_kafka_mock_group_initial_rebalance_delay_ms");

@@ -58,6 +58,14 @@ public sealed class KafkaOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often ingest asks the broker whether it lost acknowledged messages (a new cluster id, or a partition of the
+    /// sentiment topic ending below an offset it acknowledged); zero turns the check off. A durable cluster never
+    /// answers either, so the check only costs a metadata and a list-offsets request per interval.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan LossCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool UsesMockCluster() => string.IsNullOrWhiteSpace(BootstrapServers);
 
     public IReadOnlyList<TopicOptions> GetTopics() => [Sentiment, Aggregation, MarketData, Alert, DeadLetter];

@@ -25,6 +25,9 @@ public sealed class KafkaProducer : IDisposable
     public void Produce(string topic, string key, byte[] value, Headers? headers, Action<DeliveryReport<string, byte[]>> onDelivery) =>
         _producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers }, onDelivery);
 
+    /// <summary>An admin client on this producer's connections (no connections of its own); dispose it before the producer.</summary>
+    public IAdminClient CreateAdminClient() => new DependentAdminClientBuilder(_producer.Handle).Build();
+
     public void Dispose()
     {
         _producer.Flush(_flushTimeout);

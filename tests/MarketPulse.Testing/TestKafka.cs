@@ -20,6 +20,13 @@ public static class TestKafka
         return name;
     }
 
+    /// <summary>Deletes a topic of the shared broker and makes it again, empty: its messages are lost, its offsets start over.</summary>
+    public static void RecreateTopic(string name, int partitions)
+    {
+        Cluster.Value.DeleteTopic(name);
+        Cluster.Value.CreateTopic(name, partitions);
+    }
+
     /// <summary>Unique topics for one application instance, made on the shared broker, as configuration entries.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> TopicSettings(string prefix, int sentimentPartitions = 6)
     {

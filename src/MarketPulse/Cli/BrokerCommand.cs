@@ -13,17 +13,18 @@ internal static class BrokerCommand
     public static Command Create(string[] configuration)
     {
         var addressFile = new Option<string?>("--address-file") { Description = "also write the broker's address to this file" };
-        var command = new Command("broker", "host the in-memory Kafka-protocol development broker and print its address") { addressFile };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(addressFile), configuration, cancellationToken));
+        var port = CommandOptions.WholeNumber("--port", "port of 127.0.0.1 to listen on, so a broker started again has the same address; 0 picks a free one", 0, 0, 65535);
+        var command = new Command("broker", "host the in-memory Kafka-protocol development broker and print its address") { addressFile, port };
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(addressFile), parse.GetValue(port), configuration, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? addressFile, string[] configuration, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? addressFile, int port, string[] configuration, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configuration, ContentRootPath = AppContext.BaseDirectory });
         var kafka = builder.Configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
 
-        using var cluster = new MockKafkaCluster();
+        using var cluster = new MockKafkaCluster(port: port);
         foreach (var topic in kafka.GetTopics())
         {
             cluster.CreateTopic(topic.Name, topic.Partitions);

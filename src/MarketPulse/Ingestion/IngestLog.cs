@@ -26,4 +26,13 @@ internal static partial class IngestLog
 
     [LoggerMessage(4007, LogLevel.Error, "Outbox: message {Key} set aside in outbox_dead_letters after {Attempts} attempt(s): {Reason}")]
     public static partial void OutboxDeadLettered(ILogger logger, string key, int attempts, string reason);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Kafka lost messages it had acknowledged ({Reason}): queueing again the items without an outcome")]
+    public static partial void BrokerLostMessages(ILogger logger, string reason);
+
+    [LoggerMessage(4009, LogLevel.Information, "After the broker's loss: {Queued} item(s) without an outcome queued again for analysis ({Scanned} text item(s) looked at)")]
+    public static partial void RequeuedAfterBrokerLoss(ILogger logger, int queued, int scanned);
+
+    [LoggerMessage(4010, LogLevel.Warning, "After the broker's loss: the items without an outcome could not be queued again ({Reason}); retrying at the next check")]
+    public static partial void RequeueAfterBrokerLossFailed(ILogger logger, string reason);
 }

@@ -20,6 +20,9 @@ public sealed class IngestMetrics
         Published = meter.CreateCounter<long>("marketpulse.outbox.published", "{message}", "Outbox rows published to Kafka");
         meter.CreateObservableGauge("marketpulse.outbox.backlog", () => Interlocked.Read(ref OutboxBacklog), "{row}", "Outbox rows waiting to be published");
         DeadLettered = meter.CreateCounter<long>("marketpulse.outbox.dead_lettered", "{row}", "Outbox rows set aside as unpublishable");
+        BrokerChecks = meter.CreateCounter<long>("marketpulse.ingest.broker_checks", "{check}", "Checks whether the broker lost acknowledged messages");
+        BrokerLosses = meter.CreateCounter<long>("marketpulse.ingest.broker_losses", "{loss}", "Times the broker had lost acknowledged messages");
+        Requeued = meter.CreateCounter<long>("marketpulse.ingest.items.requeued", "{item}", "Items without an outcome queued again after a broker's loss");
         meter.CreateObservableGauge("marketpulse.outbox.dead_letters", () => Interlocked.Read(ref OutboxDeadLetters), "{row}", "Rows in outbox_dead_letters");
     }
 
@@ -32,4 +35,10 @@ public sealed class IngestMetrics
     public Counter<long> Published { get; }
 
     public Counter<long> DeadLettered { get; }
+
+    public Counter<long> BrokerChecks { get; }
+
+    public Counter<long> BrokerLosses { get; }
+
+    public Counter<long> Requeued { get; }
 }

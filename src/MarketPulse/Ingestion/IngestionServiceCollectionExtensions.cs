@@ -1,3 +1,4 @@
+using MarketPulse.Messaging;
 using MarketPulse.Outbox;
 using MarketPulse.Storage;
 using MarketPulse.Webhooks;
@@ -18,6 +19,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddHostedService<OutboxPublisher>();
         services.AddSingleton<ReplayQueue>();
         services.AddHostedService<RequeueOnStart>();
+        services.AddSingleton(sp => new BrokerLossDetector(sp.GetRequiredService<KafkaProducer>(), sp.GetRequiredService<IOptions<KafkaOptions>>().Value.Sentiment.Name));
+        services.AddHostedService<BrokerLossWatch>();
         services.AddHostedService<WebhookCredentialsReport>();
         services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return services;

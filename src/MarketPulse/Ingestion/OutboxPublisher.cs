@@ -17,6 +17,7 @@ public sealed class OutboxPublisher(
     KafkaProducer producer,
     IOptions<KafkaOptions> kafkaOptions,
     OutboxSignal signal,
+    BrokerLossDetector lossDetector,
     IngestMetrics metrics,
     ILogger<OutboxPublisher> logger) : OutboxPublisherBase(databases.Raw, producer, signal)
 {
@@ -88,6 +89,8 @@ public sealed class OutboxPublisher(
     }
 
     protected override void OnDeadLettered(OutboxMessage row, string reason) => IngestLog.OutboxDeadLettered(logger, row.Key, row.Attempts + 1, reason);
+
+    protected override void OnAcknowledged(Confluent.Kafka.TopicPartitionOffset position) => lossDetector.Acknowledged(position);
 
     protected override void OnPublishFailed(int rows, TimeSpan backoff) => IngestLog.PublishFailed(logger, rows, backoff.TotalSeconds);
 

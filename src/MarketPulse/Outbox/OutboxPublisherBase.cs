@@ -45,6 +45,11 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
     {
     }
 
+    /// <summary>A delivery the broker acknowledged; runs on librdkafka's delivery thread.</summary>
+    protected virtual void OnAcknowledged(TopicPartitionOffset position)
+    {
+    }
+
     protected abstract void OnPublishFailed(int rows, TimeSpan backoff);
 
     protected abstract void OnDatabaseError(string reason);
@@ -170,7 +175,15 @@ public abstract class OutboxPublisherBase(NpgsqlDataSource database, KafkaProduc
             var done = new TaskCompletionSource<Error?>(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
-                producer.Produce(row.Topic, row.Key, row.Value, row.Headers, report => done.TrySetResult(report.Error.IsError ? report.Error : null));
+                producer.Produce(row.Topic, row.Key, row.Value, row.Headers, report =>
+                {
+                    if (!report.Error.IsError)
+                    {
+                        OnAcknowledged(report.TopicPartitionOffset);
+                    }
+
+                    done.TrySetResult(report.Error.IsError ? report.Error : null);
+                });
             }
             catch (KafkaException e)
             {

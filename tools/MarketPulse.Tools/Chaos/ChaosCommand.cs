@@ -65,7 +65,8 @@ internal static class ChaosCommand
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {IngestBenchmark.LoadAverage()}");
 
         var addressFile = Path.Combine(logDir, "broker.address");
-        using var broker = new ChildProcess("broker", serviceDll, $"broker --address-file \"{addressFile}\"", new Dictionary<string, string>(), Path.Combine(logDir, "broker.log"));
+        // A fixed port: the broker started again has the same address, so the roles stay up and must notice themselves.
+        using var broker = new ChildProcess("broker", serviceDll, $"broker --port {FreePort()} --address-file \"{addressFile}\"", new Dictionary<string, string>(), Path.Combine(logDir, "broker.log"));
         broker.Start();
         var bootstrap = await WaitForFileAsync(addressFile, cancellationToken);
         var ingestPort = FreePort();
@@ -102,6 +103,7 @@ internal static class ChaosCommand
             workers.Add(new ChildProcess($"analyze-{i}", serviceDll, "serve --target analyze", env, Path.Combine(logDir, $"analyze-{i}.log")));
         }
 
+        await using var ollama = new OllamaStandIn(FreePort());
         try
         {
             foreach (var worker in workers)
@@ -131,12 +133,41 @@ internal static class ChaosCommand
                 }),
                 ($"restart PostgreSQL ({down} s down)", () => RunStackAsync(stack, "postgresql", down, cancellationToken)),
                 ($"restart Redis ({down} s down)", () => RunStackAsync(stack, "redis", down, cancellationToken)),
-                // The mock broker listens on a new random port each start, so the roles are restarted (SIGTERM)
-                // with its new address; what the old broker held and nobody had consumed is gone with it.
+                // The broker comes back empty on the same port; ingest notices (Kafka:LossCheckInterval) and queues
+                // again what had no outcome.
                 ("stop and start the broker", () => RestartBrokerAsync(leaveBacklog: false)),
                 // The workers stop first, so the broker holds acknowledged, unconsumed messages when it goes.
                 ("stop the workers, then the broker, start all", () => RestartBrokerAsync(leaveBacklog: true)),
+                // The workers were moved to the stand-in before the load (UseOllamaAsync); Ollama__Fallback is left
+                // at its default (Wait), so items wait for it rather than go to the embedded model.
+                ($"Ollama stand-in: 500s, then refused ({down} s in all)", async () =>
+                {
+                    ollama.FailWith500();
+                    await Task.Delay(TimeSpan.FromSeconds(down / 2.0), cancellationToken);
+                    await ollama.StopAsync();
+                    await Task.Delay(TimeSpan.FromSeconds(down / 2.0), cancellationToken);
+                    await ollama.StartAsync(cancellationToken);
+                }),
             };
+
+            // The analyze workers started again with the stand-in as their analyser (kept for later phases).
+            async Task UseOllamaAsync()
+            {
+                await ollama.StartAsync(cancellationToken);
+                await Task.WhenAll(workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(40))));
+                foreach (var env in workerEnvs)
+                {
+                    env["Analysis__Analyzer"] = "ollama";
+                    env["Ollama__Endpoint"] = ollama.Endpoint.ToString();
+                }
+
+                workers.ForEach(w => w.Start());
+                for (var i = 0; i < workers.Count; i++)
+                {
+                    using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{workerPorts[i]}") };
+                    await WaitReadyAsync(probe, workers[i], cancellationToken);
+                }
+            }
 
             async Task RestartBrokerAsync(bool leaveBacklog)
             {
@@ -150,20 +181,27 @@ internal static class ChaosCommand
                 File.Delete(addressFile);
                 await Task.Delay(TimeSpan.FromSeconds(down), cancellationToken);
                 broker.Start();
-                var address = await WaitForFileAsync(addressFile, cancellationToken);
-                await Task.WhenAll(workers.Select(w => w.StopAsync(TimeSpan.FromSeconds(40))).Append(ingest.StopAsync(TimeSpan.FromSeconds(40))));
-                ingestEnv["Kafka__BootstrapServers"] = address;
-                workerEnvs.ForEach(e => e["Kafka__BootstrapServers"] = address);
-                ingest.Start();
-                workers.ForEach(w => w.Start());
-                results.Connect(address);
+                await WaitForFileAsync(addressFile, cancellationToken);
+                if (leaveBacklog)
+                {
+                    workers.ForEach(w => w.Start());
+                }
+
+                // The counter's positions were the old broker's: read the new one from its beginning.
+                results.Connect(bootstrap);
             }
 
             var rows = new List<ChaosRow>();
             foreach (var (name, inject) in faults.Where(f => only is null || f.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
             {
                 Console.WriteLine($"phase: {name}");
+                if (name.StartsWith("Ollama", StringComparison.Ordinal) && !workerEnvs[0].ContainsKey("Ollama__Endpoint"))
+                {
+                    await UseOllamaAsync();
+                }
+
                 var first = load.AcceptedCount;
+                var (answered, failed500) = (ollama.Answered, ollama.FailedWith500);
                 var offering = load.RunAsync(TimeSpan.FromSeconds(seconds), cancellationToken);
                 await Task.Delay(TimeSpan.FromSeconds(seconds / 2.0), cancellationToken);
                 var faultAt = Stopwatch.StartNew();
@@ -173,6 +211,7 @@ internal static class ChaosCommand
                 var (tally, recovered) = await WaitForOutcomesAsync(analytics, results, runId, ids, recoveryLimit, cancellationToken);
                 rows.Add(new ChaosRow(name, tally, recovered ? faultAt.Elapsed : null));
                 Console.WriteLine($"  accepted {tally.Accepted:N0} ({load.Refused:N0} requests refused or failed so far), lost {tally.Lost}, duplicated rows {tally.DuplicatedRows}, recovered after {(recovered ? faultAt.Elapsed.TotalSeconds.ToString("0.0 's'", CultureInfo.InvariantCulture) : "never")}");
+                Console.WriteLine($"  outcomes by analyser: {await AnalysersAsync(analytics, ids, cancellationToken)}; the Ollama stand-in answered {ollama.Answered - answered:N0} requests, {ollama.FailedWith500 - failed500:N0} with 500");
             }
 
             Console.WriteLine();
@@ -244,6 +283,25 @@ internal static class ChaosCommand
         }
 
         return (outcomes, analysed);
+    }
+
+    /// <summary>What the items' outcomes are: analysis rows per analyser, duplicate links, failure rows.</summary>
+    private static async Task<string> AnalysersAsync(NpgsqlDataSource analytics, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        await using var command = analytics.CreateCommand("""
+            SELECT 'analysed by ' || analyzer, count(*) FROM analysis_results WHERE source = 'news' AND external_id = ANY($1) GROUP BY analyzer
+            UNION ALL SELECT 'duplicates', count(*) FROM duplicates WHERE source = 'news' AND external_id = ANY($1)
+            UNION ALL SELECT 'failed', count(*) FROM analysis_failures WHERE source = 'news' AND external_id = ANY($1)
+            """);
+        command.Parameters.AddWithValue(ids.ToArray());
+        var parts = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            parts.Add($"{reader.GetString(0)} {reader.GetInt64(1):N0}");
+        }
+
+        return string.Join(", ", parts);
     }
 
     private static async Task RunStackAsync(string stack, string what, int down, CancellationToken cancellationToken)

@@ -1,0 +1,76 @@
+using MarketPulse.Messaging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MarketPulse.Ingestion;
+
+/// <summary>
+/// Each outbox row is deleted once the broker acknowledges it, so a broker that then loses the message (the
+/// in-memory development broker stopped and started, a topic deleted and made again) leaves the item with no
+/// outcome and nothing that would bring it back. Every <see cref="KafkaOptions.LossCheckInterval"/> this asks
+/// <see cref="BrokerLossDetector"/> whether that happened and, if so, queues again the items without an outcome
+/// (<see cref="ReplayQueue"/>: items still in the outbox are not queued twice, and an item analysed twice is
+/// harmless). A durable cluster never triggers it.
+/// </summary>
+internal sealed class BrokerLossWatch(
+    BrokerLossDetector detector,
+    ReplayQueue queue,
+    OutboxSignal signal,
+    IngestMetrics metrics,
+    IOptions<KafkaOptions> options,
+    ILogger<BrokerLossWatch> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.LossCheckInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var requeuePending = false;
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (await detector.CheckAsync(TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds, 1, 10)), stoppingToken) is { } reason)
+                {
+                    metrics.BrokerLosses.Add(1);
+                    IngestLog.BrokerLostMessages(logger, reason);
+                    requeuePending = true;
+                }
+
+                metrics.BrokerChecks.Add(1);
+                if (requeuePending)
+                {
+                    requeuePending = !await RequeueAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<bool> RequeueAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var done = await queue.QueueAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, reanalyze: false, progress: null, stoppingToken);
+            metrics.Requeued.Add(done.Queued);
+            if (done.Queued > 0)
+            {
+                signal.Notify();
+            }
+
+            IngestLog.RequeuedAfterBrokerLoss(logger, done.Queued, done.Scanned);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            IngestLog.RequeueAfterBrokerLossFailed(logger, e.Message);
+            return false;
+        }
+    }
+}
