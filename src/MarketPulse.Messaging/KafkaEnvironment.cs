@@ -114,6 +114,54 @@ public sealed class KafkaEnvironment : IDisposable
     }
 
     /// <summary>
+    /// The lag of a consumer group on a topic: per partition, the high watermark minus the group's committed offset,
+    /// summed. A partition without a committed offset counts from its low watermark, which is where a consumer with
+    /// <c>auto.offset.reset=earliest</c> (ours) starts; a group that never committed shows every retained message.
+    /// Uses the admin API only (metadata, OffsetFetch, ListOffsets), so it works on a real cluster and on
+    /// librdkafka's mock cluster alike. Throws <see cref="KafkaException"/> when the cluster does not answer in time.
+    /// </summary>
+    public async Task<ConsumerLag> MeasureConsumerLagAsync(string group, string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(ClientProperties())
+        {
+            BootstrapServers = BootstrapServers,
+            SocketTimeoutMs = (int)Math.Max(timeout.TotalMilliseconds, 10),
+        }).Build();
+        var metadata = await Task.Run(() => admin.GetMetadata(topic, timeout), cancellationToken);
+        var topicMetadata = metadata.Topics.SingleOrDefault(t => t.Topic == topic);
+        if (topicMetadata is null || topicMetadata.Error.IsError)
+        {
+            throw new KafkaException(topicMetadata?.Error ?? new Error(ErrorCode.UnknownTopicOrPart, $"topic {topic} not in the metadata"));
+        }
+
+        var partitions = topicMetadata.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        var committed = await admin.ListConsumerGroupOffsetsAsync(
+            [new ConsumerGroupTopicPartitions(group, partitions)],
+            new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout }).WaitAsync(cancellationToken);
+        var offsets = committed.Single().Partitions
+            .Where(p => p.Offset.Value >= 0)
+            .ToDictionary(p => p.Partition.Value, p => p.Offset.Value);
+        var high = await ListOffsetsAsync(admin, partitions, OffsetSpec.Latest(), timeout, cancellationToken);
+        var low = await ListOffsetsAsync(admin, partitions, OffsetSpec.Earliest(), timeout, cancellationToken);
+        long lag = 0;
+        foreach (var p in partitions)
+        {
+            var from = offsets.TryGetValue(p.Partition.Value, out var offset) ? offset : low[p.Partition.Value];
+            lag += Math.Max(0, high[p.Partition.Value] - from);
+        }
+
+        return new ConsumerLag(lag, partitions.Count, partitions.Count - offsets.Count);
+    }
+
+    private static async Task<Dictionary<int, long>> ListOffsetsAsync(IAdminClient admin, List<TopicPartition> partitions, OffsetSpec spec, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await admin.ListOffsetsAsync(
+            partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p, OffsetSpec = spec }),
+            new ListOffsetsOptions { RequestTimeout = timeout }).WaitAsync(cancellationToken);
+        return result.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.Partition.Value, r => r.TopicPartitionOffsetError.Offset.Value);
+    }
+
+    /// <summary>
     /// A copy of the configured client properties for one client: Confluent's config classes wrap the dictionary
     /// they are given, so without a copy each client's settings would leak into the next client's.
     /// </summary>

@@ -63,6 +63,29 @@ public sealed class TestDatabases : IAsyncDisposable
         return value is null or DBNull ? default : (T)value;
     }
 
+    /// <summary>
+    /// Takes one database down for its clients (new connections refused, open sessions ended) or up again; the
+    /// clients' pooled connections fail once each afterwards, as after a real restart.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Database names are generated from a GUID; identifiers cannot be parameters.")]
+    public async Task AllowConnectionsAsync(DatabaseKind kind, bool allow)
+    {
+        var database = new NpgsqlConnectionStringBuilder(_connectionStrings[kind]).Database!;
+        await using var connection = new NpgsqlConnection(TestStack.AdminConnectionString);
+        await connection.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS {(allow ? "true" : "false")}", connection))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        if (!allow)
+        {
+            await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", connection);
+            terminate.Parameters.Add(new NpgsqlParameter { Value = database });
+            await terminate.ExecuteScalarAsync();
+        }
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification = "Database names are generated from a GUID; identifiers cannot be parameters.")]
     public async ValueTask DisposeAsync()
     {

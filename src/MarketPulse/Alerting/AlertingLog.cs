@@ -32,4 +32,13 @@ internal static partial class AlertingLog
 
     [LoggerMessage(7113, LogLevel.Warning, "System rule {Rule} ({Key}) not evaluated this round: {Reason}")]
     public static partial void RuleNotEvaluated(ILogger logger, string rule, string key, string reason);
+
+    [LoggerMessage(7114, LogLevel.Warning, "System rule {Rule} ({Key}) fired while the analytics database does not answer: delivered to {Delivered} of {Notifiers} notifier(s), on alert_topic: {Published}; held in memory until the database answers")]
+    public static partial void RaisedOffline(ILogger logger, string rule, string key, int delivered, int notifiers, bool published);
+
+    [LoggerMessage(7115, LogLevel.Information, "Stored {Count} system alert(s) raised while the analytics database did not answer")]
+    public static partial void StoredLate(ILogger logger, int count);
+
+    [LoggerMessage(7116, LogLevel.Warning, "System alert {Rule} ({Key}) could not be published on alert_topic while the analytics database does not answer: {Reason}")]
+    public static partial void OfflinePublishFailed(ILogger logger, string rule, string key, string reason);
 }

@@ -58,6 +58,14 @@ public sealed class AlertingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan ErrorRateWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The consumer lag rule fires when the analysis workers' consumer group (<c>Kafka:ConsumerGroup</c>) has more messages of the sentiment topic not yet committed than this; 0 turns it off.</summary>
+    [Range(0L, 1_000_000_000_000L)]
+    public long ConsumerLagMessages { get; set; } = 10_000;
+
+    /// <summary>The dependency rule fires when a readiness check of a dependency (PostgreSQL raw, analytics, logs, Redis, Kafka) has failed at every evaluation for longer than this many seconds; 0 turns it off.</summary>
+    [Range(0, 86_400)]
+    public int DependencyDownSeconds { get; set; } = 60;
+
     /// <summary>How long a firing condition must stay clear before the "resolved" alert; flapping within it sends nothing.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ResolveAfter { get; set; } = TimeSpan.FromMinutes(2);

@@ -100,7 +100,8 @@ public sealed class NotificationDispatcher(
         return claimed.Count;
     }
 
-    private async Task<string?> DeliverAsync(string name, byte[] payload, CancellationToken cancellationToken)
+    /// <summary>One delivery of <paramref name="payload"/> to a notifier (with the HTTP retries); null when it answered 2xx, else why not.</summary>
+    public async Task<string?> DeliverAsync(string name, byte[] payload, CancellationToken cancellationToken)
     {
         if (!options.Value.Notifiers.TryGetValue(name, out var notifier))
         {

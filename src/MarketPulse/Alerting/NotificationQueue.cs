@@ -26,7 +26,7 @@ public sealed class NotificationQueue(IOptions<AlertingOptions> options)
         ON CONFLICT (alert_id, notifier) DO NOTHING
         """;
 
-    private string[] Notifiers => [.. options.Value.Notifiers.Keys];
+    public string[] Notifiers => [.. options.Value.Notifiers.Keys];
 
     /// <summary>Queues the alerts a rule just inserted (each with its item and symbol) for every notifier.</summary>
     public async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AlertMessage> alerts, CancellationToken cancellationToken)
@@ -46,10 +46,13 @@ public sealed class NotificationQueue(IOptions<AlertingOptions> options)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Queues one stored alert, known by its id (system alerts, which have no item).</summary>
-    public async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, AlertMessage alert, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues one stored alert, known by its id (system alerts, which have no item), for every notifier or only
+    /// for <paramref name="only"/> (those that did not receive it directly while the database was down).
+    /// </summary>
+    public async Task EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long alertId, AlertMessage alert, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
     {
-        var notifiers = Notifiers;
+        var notifiers = only is null ? Notifiers : [.. Notifiers.Where(only.Contains)];
         if (notifiers.Length == 0)
         {
             return;

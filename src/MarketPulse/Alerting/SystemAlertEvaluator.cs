@@ -1,7 +1,11 @@
 using System.Globalization;
+using Confluent.Kafka;
+using MarketPulse.Health;
+using MarketPulse.Messaging;
 using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
 using MarketPulse.Worker;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -9,23 +13,44 @@ namespace MarketPulse.Alerting;
 
 /// <summary>
 /// Evaluates the system rules every <see cref="AlertingOptions.EvaluationInterval"/>, one process at a time
-/// (a transaction-scoped advisory lock): today the analysis latency p95 over <see cref="AlertingOptions.LatencyWindow"/>.
+/// (a transaction-scoped advisory lock): the analysis latency p95, the outbox backlogs, the error rate per
+/// component, the consumer group's lag and the dependencies' readiness checks.
 /// <c>alert_states</c> remembers whether a rule fires, so it raises one alert when it starts firing and one
 /// <c>_resolved</c> alert once the condition has stayed clear for <see cref="AlertingOptions.ResolveAfter"/>.
-/// Both are stored, published on alert_topic and queued for the notifiers in one transaction.
+/// Both are stored, published on alert_topic and queued for the notifiers in one transaction. A dependency alert
+/// raised while the analytics database itself does not answer is delivered directly and stored when it answers
+/// (<see cref="RaiseOfflineAsync"/>).
 /// </summary>
 public sealed class SystemAlertEvaluator(
     Databases databases,
     NotificationQueue notifications,
+    NotificationDispatcher dispatcher,
+    HealthCheckService health,
+    KafkaEnvironment kafka,
+    KafkaProducer producer,
     IOptions<AlertingOptions> options,
     TimeProvider time,
     ILogger<SystemAlertEvaluator> logger) : BackgroundService
 {
+    private static readonly TimeSpan LagTimeout = TimeSpan.FromSeconds(5);
+
+    // Evaluation state of this process: since when each dependency has failed at every probe, which dependency
+    // alerts fire (as last committed, plus those raised offline), and the alerts raised while the analytics
+    // database did not answer, not yet stored.
+    private readonly Dictionary<string, DateTimeOffset> _downSince = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _firingDependencies = new(StringComparer.Ordinal);
+    private readonly List<OfflineAlert> _offline = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     public const string LatencyRule = "analysis_latency_p95";
 
     public const string OutboxBacklogRule = "outbox_backlog";
 
     public const string ErrorRateRule = "component_error_rate";
+
+    public const string ConsumerLagRule = "consumer_lag";
+
+    public const string DependencyRule = "dependency_down";
 
     public const string ResolvedSuffix = "_resolved";
 
@@ -55,7 +80,8 @@ public sealed class SystemAlertEvaluator(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.LatencyP95Ms <= 0 && options.Value.OutboxBacklogRows <= 0 && options.Value.ErrorRateCount <= 0)
+        var o = options.Value;
+        if (o.LatencyP95Ms <= 0 && o.OutboxBacklogRows <= 0 && o.ErrorRateCount <= 0 && o.ConsumerLagMessages <= 0 && o.DependencyDownSeconds <= 0)
         {
             return;
         }
@@ -80,19 +106,63 @@ public sealed class SystemAlertEvaluator(
         }
     }
 
-    /// <summary>Evaluates the rules as at <paramref name="now"/>; false when another process holds the evaluation lock.</summary>
+    /// <summary>
+    /// Evaluates the rules as at <paramref name="now"/>; false when another process holds the evaluation lock or
+    /// the analytics database does not answer (then only the dependency rule runs, <see cref="RaiseOfflineAsync"/>).
+    /// </summary>
     public async Task<bool> EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        await using var connection = await databases.Analytics.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand(LockSql, connection, transaction))
+        await _gate.WaitAsync(cancellationToken);
+        try
         {
-            if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
+            return await EvaluateOnceAsync(now, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<bool> EvaluateOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+
+        // Probes and Kafka round trips happen before the transaction, which they would otherwise hold open.
+        var dependencies = o.DependencyDownSeconds > 0 ? await ProbeDependenciesAsync(now, cancellationToken) : [];
+        var lag = o.ConsumerLagMessages > 0 ? await MeasureLagAsync(cancellationToken) : null;
+
+        NpgsqlConnection connection;
+        NpgsqlTransaction transaction;
+        try
+        {
+            connection = await databases.Analytics.OpenConnectionAsync(cancellationToken);
+            try
             {
-                return false;
+                transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using var lockCommand = new NpgsqlCommand(LockSql, connection, transaction);
+                if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    await transaction.DisposeAsync();
+                    await connection.DisposeAsync();
+                    return false;
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
             }
         }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            AlertingLog.EvaluationFailed(logger, e.Message);
+            await RaiseOfflineAsync(dependencies, now, cancellationToken);
+            return false;
+        }
+
+        await using var connectionScope = connection;
+        await using var transactionScope = transaction;
+        var stored = await StoreOfflineAsync(connection, transaction, cancellationToken);
 
         int count;
         double p95;
@@ -121,8 +191,157 @@ public sealed class SystemAlertEvaluator(
             await ApplyErrorRateAsync(connection, transaction, now, cancellationToken);
         }
 
+        if (lag is { } l)
+        {
+            var group = kafka.Options.ConsumerGroup;
+            var uncommitted = l.PartitionsWithoutCommit == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", {l.PartitionsWithoutCommit} of {l.Partitions} partition(s) without a committed offset counted from the earliest");
+            var lagText = string.Create(CultureInfo.InvariantCulture, $"consumer group {group} lags {l.Messages} message(s) behind on {kafka.Options.Sentiment.Name} (threshold {o.ConsumerLagMessages}{uncommitted})");
+            await ApplyAsync(connection, transaction, ConsumerLagRule, group, l.Messages > o.ConsumerLagMessages, l.Messages, lagText, now, cancellationToken);
+        }
+
+        var firing = new List<string>();
+        foreach (var (name, failure) in dependencies)
+        {
+            var (down, seconds, depText) = DependencyCondition(name, failure, now);
+            if (await ApplyAsync(connection, transaction, DependencyRule, name, down, seconds, depText, now, cancellationToken))
+            {
+                firing.Add(name);
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        if (stored > 0)
+        {
+            _offline.Clear();
+            AlertingLog.StoredLate(logger, stored);
+        }
+
+        if (o.DependencyDownSeconds > 0)
+        {
+            _firingDependencies.Clear();
+            _firingDependencies.UnionWith(firing);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Runs the readiness checks of the dependencies (tag <see cref="HealthEndpoints.DependencyTag"/>) and notes
+    /// since when each has failed at every probe; returns each dependency with its failure, null when healthy.
+    /// </summary>
+    private async Task<List<(string Name, string? Failure)>> ProbeDependenciesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(r => r.Tags.Contains(HealthEndpoints.DependencyTag), cancellationToken);
+        var result = new List<(string, string?)>();
+        foreach (var (name, entry) in report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (entry.Status == HealthStatus.Healthy)
+            {
+                _downSince.Remove(name);
+                result.Add((name, null));
+            }
+            else
+            {
+                _downSince.TryAdd(name, now);
+                result.Add((name, entry.Description ?? entry.Status.ToString()));
+            }
+        }
+
+        return result;
+    }
+
+    private (bool Condition, double Seconds, string Text) DependencyCondition(string name, string? failure, DateTimeOffset now)
+    {
+        var threshold = options.Value.DependencyDownSeconds;
+        if (failure is null || !_downSince.TryGetValue(name, out var since))
+        {
+            return (false, 0, string.Create(CultureInfo.InvariantCulture, $"dependency {name} answers its readiness check (threshold {threshold} s)"));
+        }
+
+        var seconds = (now - since).TotalSeconds;
+        var text = string.Create(CultureInfo.InvariantCulture, $"dependency {name} has failed its readiness check for {seconds:0} s (threshold {threshold} s): {failure}");
+        return (seconds > threshold, seconds, text);
+    }
+
+    /// <summary>The consumer group's lag on the sentiment topic, or null (event 7113) when the cluster does not answer.</summary>
+    private async Task<ConsumerLag?> MeasureLagAsync(CancellationToken cancellationToken)
+    {
+        var group = kafka.Options.ConsumerGroup;
+        try
+        {
+            return await kafka.MeasureConsumerLagAsync(group, kafka.Options.Sentiment.Name, LagTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is KafkaException or TimeoutException or InvalidOperationException)
+        {
+            AlertingLog.RuleNotEvaluated(logger, ConsumerLagRule, group, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The dependency rule while the analytics database, where alerts and their states live, does not answer. A
+    /// dependency down for longer than the threshold that is not already firing raises its alert now: it is
+    /// delivered directly to every notifier (one delivery each, with the HTTP retries) and produced on
+    /// alert_topic, and kept in memory; the next evaluation that reaches the database stores it, queues it for
+    /// the notifiers that did not get it and puts it in the outbox if it was not produced. Nothing resolves
+    /// while the database is down (resolving needs the stored state).
+    /// </summary>
+    private async Task RaiseOfflineAsync(List<(string Name, string? Failure)> dependencies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (name, failure) in dependencies)
+        {
+            var (condition, _, text) = DependencyCondition(name, failure, now);
+            if (!condition || _firingDependencies.Contains(name))
+            {
+                continue;
+            }
+
+            var alert = new AlertMessage(DependencyRule, null, Guid.Empty, "high", text, now);
+            var payload = alert.Serialize();
+            var undelivered = new List<string>();
+            foreach (var notifier in notifications.Notifiers)
+            {
+                if (await dispatcher.DeliverAsync(notifier, payload, cancellationToken) is not null)
+                {
+                    undelivered.Add(notifier);
+                }
+            }
+
+            var published = false;
+            try
+            {
+                await producer.ProduceAsync(kafka.Options.Alert.Name, alert.Key, payload, MessageHeaders.Stamp<AlertMessage>(), cancellationToken);
+                published = true;
+            }
+            catch (KafkaException e)
+            {
+                AlertingLog.OfflinePublishFailed(logger, DependencyRule, name, e.Message);
+            }
+
+            _offline.Add(new OfflineAlert(name, alert, undelivered, published));
+            _firingDependencies.Add(name);
+            AlertingLog.RuleFiring(logger, DependencyRule, text);
+            AlertingLog.RaisedOffline(logger, DependencyRule, name, notifications.Notifiers.Length - undelivered.Count, notifications.Notifiers.Length, published);
+        }
+    }
+
+    /// <summary>Stores the alerts raised while the database did not answer, with their firing states; returns how many.</summary>
+    private async Task<int> StoreOfflineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var offline in _offline)
+        {
+            var alert = offline.Alert;
+            var id = await InsertAlertAsync(connection, transaction, alert, cancellationToken);
+            if (!offline.Published)
+            {
+                await ResultsOutbox.WriteAsync(connection, transaction, [], [], [alert], cancellationToken);
+            }
+
+            await notifications.EnqueueAsync(connection, transaction, id, alert, cancellationToken, offline.Undelivered);
+            await UpsertStateAsync(connection, transaction, DependencyRule, offline.Key, true, alert.CreatedAt, alert.CreatedAt, null, 0, cancellationToken);
+        }
+
+        return _offline.Count;
     }
 
     /// <summary>
@@ -194,7 +413,8 @@ public sealed class SystemAlertEvaluator(
         await ApplyAsync(connection, transaction, OutboxBacklogRule, key, rows > threshold, rows, text, now, cancellationToken);
     }
 
-    private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string rule, string key, bool condition, double value, string text, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Applies one rule's condition to its stored state; returns whether the rule fires afterwards.</summary>
+    private async Task<bool> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string rule, string key, bool condition, double value, string text, DateTimeOffset now, CancellationToken cancellationToken)
     {
         bool firing = false;
         DateTimeOffset? clearSince = null;
@@ -232,6 +452,12 @@ public sealed class SystemAlertEvaluator(
             }
         }
 
+        await UpsertStateAsync(connection, transaction, rule, key, firing, now, sent, clearSince, value, cancellationToken);
+        return firing;
+    }
+
+    private static async Task UpsertStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string rule, string key, bool firing, DateTimeOffset now, DateTimeOffset? sent, DateTimeOffset? clearSince, double value, CancellationToken cancellationToken)
+    {
         await using var upsert = new NpgsqlCommand(UpsertStateSql, connection, transaction);
         upsert.Parameters.AddWithValue(rule);
         upsert.Parameters.AddWithValue(key);
@@ -245,17 +471,26 @@ public sealed class SystemAlertEvaluator(
 
     private async Task RaiseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertMessage alert, CancellationToken cancellationToken)
     {
-        long id;
-        await using (var insert = new NpgsqlCommand(InsertAlertSql, connection, transaction))
-        {
-            insert.Parameters.AddWithValue(alert.Rule);
-            insert.Parameters.AddWithValue(alert.Severity);
-            insert.Parameters.AddWithValue(alert.Message);
-            insert.Parameters.AddWithValue(alert.CreatedAt);
-            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
+        var id = await InsertAlertAsync(connection, transaction, alert, cancellationToken);
         await ResultsOutbox.WriteAsync(connection, transaction, [], [], [alert], cancellationToken);
         await notifications.EnqueueAsync(connection, transaction, id, alert, cancellationToken);
     }
+
+    private static async Task<long> InsertAlertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AlertMessage alert, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(InsertAlertSql, connection, transaction);
+        insert.Parameters.AddWithValue(alert.Rule);
+        insert.Parameters.AddWithValue(alert.Severity);
+        insert.Parameters.AddWithValue(alert.Message);
+        insert.Parameters.AddWithValue(alert.CreatedAt);
+        return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    private sealed record OfflineAlert(string Key, AlertMessage Alert, List<string> Undelivered, bool Published);
 }

@@ -14,6 +14,9 @@ namespace MarketPulse.Health;
 public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
+
+    /// <summary>Tag of the checks that probe a dependency (not the outboxes): the dependency alert rule runs these.</summary>
+    public const string DependencyTag = "dependency";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
     public static IServiceCollection AddMarketPulseHealth(this IServiceCollection services)
@@ -25,15 +28,15 @@ public static class HealthEndpoints
                 $"postgres_{kind.ToString().ToLowerInvariant()}",
                 sp => new DelegateCheck(ct => DependencyProbes.PingPostgresAsync(sp.GetRequiredService<Databases>()[kind], ct),
                     e => DependencyProbes.DescribePostgresFailure(e, sp.GetRequiredService<Databases>()[kind])),
-                HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+                HealthStatus.Unhealthy, [ReadyTag, DependencyTag], CheckTimeout));
         }
 
         checks.Add(new HealthCheckRegistration("redis",
             sp => new DelegateCheck(ct => DependencyProbes.PingRedisAsync(sp.GetRequiredService<IConnectionMultiplexer>(), ct), e => e.Message),
-            HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+            HealthStatus.Unhealthy, [ReadyTag, DependencyTag], CheckTimeout));
         checks.Add(new HealthCheckRegistration("kafka",
             sp => new DelegateCheck(ct => DependencyProbes.PingKafkaAsync(sp.GetRequiredService<KafkaEnvironment>(), TimeSpan.FromSeconds(2), ct), e => e.Message),
-            HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+            HealthStatus.Unhealthy, [ReadyTag, DependencyTag], CheckTimeout));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using MarketPulse.DevBroker;
 using MarketPulse.Hosting;
 using MarketPulse.Messaging.Contracts;
 using MarketPulse.Storage;
@@ -37,6 +38,18 @@ internal sealed class WorkerSetup : IAsyncDisposable
             .Concat(extra.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)))
             .ToList();
         return new WorkerSetup(databases, settings);
+    }
+
+    /// <summary>Points the application at a broker of the test's own (which the test may stop), with the same topic names, one partition each.</summary>
+    public void UseOwnBroker(MockKafkaCluster cluster)
+    {
+        foreach (var key in new[] { "Sentiment", "Aggregation", "MarketData", "Alert", "DeadLetter" })
+        {
+            cluster.CreateTopic(Topic(key), 1);
+        }
+
+        Settings.RemoveAll(s => s.Key is "Kafka:BootstrapServers" || s.Key.EndsWith(":Partitions", StringComparison.Ordinal));
+        Settings.AddRange([new("Kafka:BootstrapServers", cluster.BootstrapServers), new("Kafka:MessageTimeout", "00:00:02")]);
     }
 
     public async Task<TestApp> StartAsync(HostTarget target, params (string Key, string? Value)[] extra)
