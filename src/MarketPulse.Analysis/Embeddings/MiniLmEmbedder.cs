@@ -22,10 +22,14 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     // in arrival order, because a batch is padded to its longest text. Padding does not change the vectors.
     private const int BatchSize = 16;
     private static readonly string[] OutputNames = ["last_hidden_state"];
+    private static readonly string[] OutputNamesWithStates = ["last_hidden_state", MiniLmGraph.LastLayerInputOutput];
     private readonly InferenceSession _session;
     private readonly MiniLMTokenizer _tokenizer = new();
 
-    public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Float32, int intraOpThreads = 0)
+    /// <param name="precision">float32 or int8 weight products.</param>
+    /// <param name="intraOpThreads">ONNX Runtime threads; 0 for one per core.</param>
+    /// <param name="exposeLastLayerInput">Also give the token states entering the last encoder layer (<see cref="EmbedWithLastLayerInput"/>), for the fine-tuned layer.</param>
+    public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Float32, int intraOpThreads = 0, bool exposeLastLayerInput = false)
     {
         using var options = new SessionOptions
         {
@@ -37,6 +41,11 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         // bit-identical; docs/benchmarks.md).
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         var model = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+        if (exposeLastLayerInput)
+        {
+            model = MiniLmGraph.ExposeLastLayerInput(model);
+        }
+
         if (precision == EmbeddingPrecision.Int8)
         {
             // The feed-forward output product (1536 -> 384) stays float32: its inputs, after GELU, have the
@@ -45,19 +54,47 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         }
 
         Precision = precision;
+        ExposesLastLayerInput = exposeLastLayerInput;
         _session = new InferenceSession(model, options);
     }
 
     public EmbeddingPrecision Precision { get; }
+
+    /// <summary>Whether <see cref="EmbedWithLastLayerInput"/> is available.</summary>
+    public bool ExposesLastLayerInput { get; }
+
+    /// <summary>The float32 graph's last encoder layer, the starting point of the fine-tuned layer.</summary>
+    public static EncoderLayer ReadLastLayer() =>
+        MiniLmGraph.ReadLastLayer(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"));
 
     /// <summary>The model and, for int8, the variant: dedup keeps vectors of different variants apart.</summary>
     public string ModelId => Precision == EmbeddingPrecision.Float32 ? Model : Model + "/int8";
 
     public int Dimensions => 384;
 
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        Run(texts, withStates: false, cancellationToken).Vectors;
+
+    /// <summary>
+    /// The sentence vectors (the same as <see cref="Embed"/>) and, per text, the token states that enter the last
+    /// encoder layer without padding ([tokens, 384] row-major), from the same pass.
+    /// </summary>
+    public (float[][] Vectors, float[][] States) EmbedWithLastLayerInput(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
+        if (!ExposesLastLayerInput)
+        {
+            throw new InvalidOperationException("This embedder was created without exposeLastLayerInput.");
+        }
+
+        var (vectors, states) = Run(texts, withStates: true, cancellationToken);
+        return (vectors, states!);
+    }
+
+    private (float[][] Vectors, float[][]? States) Run(IReadOnlyList<string> texts, bool withStates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
         var result = new float[texts.Count][];
+        var states = withStates ? new float[texts.Count][] : null;
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
         for (var start = 0; start < order.Length; start += BatchSize)
         {
@@ -69,17 +106,21 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
                 batch[i] = texts[order[start + i]];
             }
 
-            var vectors = EncodeBatch(batch);
+            var (vectors, batchStates) = EncodeBatch(batch, withStates);
             for (var i = 0; i < count; i++)
             {
                 result[order[start + i]] = vectors[i];
+                if (states is not null)
+                {
+                    states[order[start + i]] = batchStates![i];
+                }
             }
         }
 
-        return result;
+        return (result, states);
     }
 
-    private float[][] EncodeBatch(string[] batch)
+    private (float[][] Vectors, float[][]? States) EncodeBatch(string[] batch, bool withStates)
     {
         // The tokenizer pads every text to the batch's longest; each tuple is (ids, token types, attention mask).
         var encoded = _tokenizer.Encode(batch);
@@ -101,7 +142,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", mask),
             NamedOnnxValue.CreateFromTensor("token_type_ids", types),
         };
-        using var outputs = _session.Run(inputs, OutputNames);
+        using var outputs = _session.Run(inputs, withStates ? OutputNamesWithStates : OutputNames);
         var hidden = (DenseTensor<float>)outputs[0].AsTensor<float>();
         var pooled = DenseTensorHelpers.Normalize(DenseTensorHelpers.MeanPooling(hidden, encoded, 1e-9f), 1e-12f);
         var vectors = new float[batch.Length][];
@@ -110,7 +151,26 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             vectors[b] = pooled.Buffer.Span.Slice(b * Dimensions, Dimensions).ToArray();
         }
 
-        return vectors;
+        if (!withStates)
+        {
+            return (vectors, null);
+        }
+
+        var layerInput = ((DenseTensor<float>)outputs[1].AsTensor<float>()).Buffer.Span;
+        var states = new float[batch.Length][];
+        for (var b = 0; b < batch.Length; b++)
+        {
+            // The tokenizer pads at the end: the real tokens are the first ones.
+            var tokens = 0;
+            foreach (var m in encoded[b].Item3)
+            {
+                tokens += m != 0 ? 1 : 0;
+            }
+
+            states[b] = layerInput.Slice(b * length * Dimensions, tokens * Dimensions).ToArray();
+        }
+
+        return (vectors, states);
     }
 
     public void Dispose() => _session.Dispose();
