@@ -3,13 +3,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MarketPulse.Analysis.Ollama.Prompts;
+using MarketPulse.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Analysis.Tests.Ollama;
 
@@ -89,15 +85,15 @@ internal static class Answers
 /// </summary>
 internal sealed class FakeOllamaServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Func<FakeCall, FakeReply> _respond;
     private readonly List<FakeCall> _calls = [];
     private readonly Lock _gate = new();
     private int _inFlight;
 
-    private FakeOllamaServer(WebApplication app, Func<FakeCall, FakeReply> respond)
+    private LoopbackServer _server = null!;
+
+    private FakeOllamaServer(Func<FakeCall, FakeReply> respond)
     {
-        _app = app;
         _respond = respond;
     }
 
@@ -118,15 +114,9 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
 
     public static async Task<FakeOllamaServer> StartAsync(Func<FakeCall, FakeReply> respond)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeOllamaServer(app, respond);
-        app.MapPost("/api/chat", server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(address);
+        var server = new FakeOllamaServer(respond);
+        server._server = await LoopbackServer.StartAsync(app => app.MapPost("/api/chat", server.HandleAsync));
+        server.Endpoint = new Uri(server._server.Address);
         return server;
     }
 
@@ -140,11 +130,7 @@ internal sealed class FakeOllamaServer : IAsyncDisposable
         return new Uri($"http://127.0.0.1:{port}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

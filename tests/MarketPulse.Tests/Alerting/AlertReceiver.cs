@@ -1,28 +1,18 @@
 using System.Collections.Concurrent;
+using MarketPulse.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Tests.Alerting;
 
 /// <summary>A real HTTP receiver of notifications on a free loopback port: records every request and answers as told.</summary>
 internal sealed class AlertReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private AlertReceiver(WebApplication app, string address)
-    {
-        _app = app;
-        Address = address;
-    }
+    private LoopbackServer _server = null!;
 
     public sealed record Received(string Path, string? Timestamp, string? Signature, string? ContentType, byte[] Body);
 
-    public string Address { get; }
+    public string Address => _server.Address;
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
@@ -38,33 +28,26 @@ internal sealed class AlertReceiver : IAsyncDisposable
 
     public static async Task<AlertReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        AlertReceiver? self = null;
-        app.MapPost("/{name}", async (HttpContext context) =>
+        var self = new AlertReceiver();
+        self._server = await LoopbackServer.StartAsync(app => app.MapPost("/{name}", async (HttpContext context) =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             var request = context.Request;
-            self!.Requests.Enqueue(new Received(request.Path, request.Headers["X-MarketPulse-Timestamp"], request.Headers["X-MarketPulse-Signature"], request.ContentType, body.ToArray()));
+            self.Requests.Enqueue(new Received(request.Path, request.Headers["X-MarketPulse-Timestamp"], request.Headers["X-MarketPulse-Signature"], request.ContentType, body.ToArray()));
             if (self.Hold is { } hold)
             {
                 await hold.Task.WaitAsync(context.RequestAborted);
             }
 
             return Results.StatusCode(self.Status);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new AlertReceiver(app, address);
+        }));
         return self;
     }
 
     public async ValueTask DisposeAsync()
     {
         Hold?.TrySetResult();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }

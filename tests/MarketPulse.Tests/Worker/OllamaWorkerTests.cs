@@ -3,13 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MarketPulse.Hosting;
+using MarketPulse.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MarketPulse.Tests.Worker;
 
@@ -68,29 +64,19 @@ public sealed class OllamaWorkerTests
 
     private sealed class OllamaStandIn : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private LoopbackServer _server = null!;
 
-        private OllamaStandIn(WebApplication app, string address)
-        {
-            _app = app;
-            Address = address;
-        }
-
-        public string Address { get; }
+        public string Address => _server.Address;
 
         public ConcurrentQueue<JsonElement> Requests { get; } = new();
 
         public static async Task<OllamaStandIn> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            OllamaStandIn? self = null;
-            app.MapPost("/api/chat", async (HttpContext context) =>
+            var self = new OllamaStandIn();
+            self._server = await LoopbackServer.StartAsync(app => app.MapPost("/api/chat", async (HttpContext context) =>
             {
                 using var doc = await JsonDocument.ParseAsync(context.Request.Body);
-                self!.Requests.Enqueue(doc.RootElement.Clone());
+                self.Requests.Enqueue(doc.RootElement.Clone());
                 // The item stays in the conversation when the analyser asks for a correction.
                 var broken = doc.RootElement.GetProperty("messages").EnumerateArray()
                     .Any(m => m.GetProperty("content").GetString()!.Contains("BREAKME", StringComparison.Ordinal));
@@ -105,13 +91,10 @@ public sealed class OllamaWorkerTests
                     ["done_reason"] = "stop",
                     ["done"] = true,
                 });
-            });
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            self = new OllamaStandIn(app, address);
+            }));
             return self;
         }
 
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }
