@@ -44,6 +44,32 @@ public sealed class FineTunedLayer
     /// <summary>Head biases.</summary>
     public float[] HeadBias { get; }
 
+    /// <summary>
+    /// Share of the base <see cref="SentimentModel"/>'s log-probabilities in <see cref="Combine"/>; the rest is this head's
+    /// logits. 0 uses the head alone. Fitted by the trainer on the held-out split.
+    /// </summary>
+    public float BaseShare { get; init; }
+
+    /// <summary>Temperature of <see cref="Combine"/>, fitted with <see cref="BaseShare"/>.</summary>
+    public float Temperature { get; init; } = 1;
+
+    /// <summary>Class probabilities from the base model's probabilities and this head's logits of the same text.</summary>
+    public double[] Combine(double[] baseProbabilities, double[] headLogits) => Combine(baseProbabilities, headLogits, BaseShare, Temperature);
+
+    /// <summary><see cref="Combine(double[], double[])"/> with a given share and temperature (the trainer's search).</summary>
+    public static double[] Combine(double[] baseProbabilities, double[] headLogits, double share, double temperature)
+    {
+        ArgumentNullException.ThrowIfNull(baseProbabilities);
+        ArgumentNullException.ThrowIfNull(headLogits);
+        var z = new double[headLogits.Length];
+        for (var c = 0; c < z.Length; c++)
+        {
+            z[c] = (share * Math.Log(Math.Max(baseProbabilities[c], 1e-12))) + ((1 - share) * headLogits[c]);
+        }
+
+        return ModelMath.Softmax(z, temperature);
+    }
+
     /// <summary>The unit-length pooled vector and the class logits of one text's last-layer input ([tokens, hidden]).</summary>
     public (float[] Pooled, double[] Logits) Run(ReadOnlySpan<float> states)
     {
@@ -118,7 +144,9 @@ public sealed class FineTunedLayer
         }
 
         var layer = new EncoderLayer(hidden, heads, intermediate, parameters);
-        return new FineTunedLayer(model, layer, ModelMath.ReadArray(reader, SentimentModel.Classes * hidden), ModelMath.ReadArray(reader, SentimentModel.Classes));
+        var headWeights = ModelMath.ReadArray(reader, SentimentModel.Classes * hidden);
+        var headBias = ModelMath.ReadArray(reader, SentimentModel.Classes);
+        return new FineTunedLayer(model, layer, headWeights, headBias) { BaseShare = reader.ReadSingle(), Temperature = reader.ReadSingle() };
     }
 
     /// <summary>Writes the layer and head as float32; the same weights give the same bytes.</summary>
@@ -138,6 +166,8 @@ public sealed class FineTunedLayer
 
         ModelMath.WriteArray(writer, HeadWeights);
         ModelMath.WriteArray(writer, HeadBias);
+        writer.Write(BaseShare);
+        writer.Write(Temperature);
     }
 
     private double[] Head(float[] pooled)

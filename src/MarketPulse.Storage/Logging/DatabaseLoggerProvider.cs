@@ -147,6 +147,9 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
             await using var summary = new NpgsqlCommand("DELETE FROM error_summary WHERE window_start < $1", connection);
             summary.Parameters.AddWithValue(new DateTimeOffset(today.AddDays(-_retentionDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
             await summary.ExecuteNonQueryAsync(_stop.Token);
+            await using var events = new NpgsqlCommand("DELETE FROM log_events_rollup WHERE bucket < $1", connection);
+            events.Parameters.AddWithValue(new DateTimeOffset(today.AddDays(-_retentionDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+            await events.ExecuteNonQueryAsync(_stop.Token);
         }
 
         _partitionsReadyFor = today;
@@ -159,7 +162,37 @@ public sealed class DatabaseLoggerProvider : ILoggerProvider
         await using var transaction = await connection.BeginTransactionAsync(_stop.Token);
         await CopyAsync(connection, batch);
         await SummariseErrorsAsync(connection, batch);
+        await CountEventsAsync(connection, batch);
         await transaction.CommitAsync(_stop.Token);
+    }
+
+    /// <summary>
+    /// WARN, ERROR and FATAL entries with an event id counted per minute, hour and day in <c>log_events_rollup</c>
+    /// (what the dependency panels read); one upsert per batch that holds any, nothing for a batch of INFO.
+    /// </summary>
+    private async Task CountEventsAsync(NpgsqlConnection connection, List<LogRow> batch)
+    {
+        var groups = batch.Where(r => r.EventId != 0 && r.Level is "WARN" or "ERROR" or "FATAL")
+            .GroupBy(r => (Minute: new DateTimeOffset(r.Timestamp.UtcTicks - (r.Timestamp.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero), r.EventId))
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO log_events_rollup AS r (grain_s, bucket, event_id, entries, last_ts)
+            SELECT g.s, date_bin(make_interval(secs => g.s), t.m, timestamptz '2000-01-01 00:00:00+00'), t.e, sum(t.n), max(t.l)
+            FROM unnest($1::timestamptz[], $2::int[], $3::bigint[], $4::timestamptz[]) AS t(m, e, n, l) CROSS JOIN (VALUES (60), (3600), (86400)) AS g(s)
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (grain_s, bucket, event_id) DO UPDATE SET entries = r.entries + EXCLUDED.entries, last_ts = greatest(r.last_ts, EXCLUDED.last_ts)
+            """, connection);
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.Minute).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Key.EventId).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => (long)g.Count()).ToArray());
+        command.Parameters.AddWithValue(groups.Select(g => g.Max(r => r.Timestamp)).ToArray());
+        await command.ExecuteNonQueryAsync(_stop.Token);
     }
 
     private async Task CopyAsync(NpgsqlConnection connection, List<LogRow> batch)

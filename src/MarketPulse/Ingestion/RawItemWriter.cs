@@ -32,10 +32,17 @@ public sealed class RawItemWriter : IAsyncDisposable
                    ARRAY(SELECT jsonb_array_elements_text(symbols)), metrics, raw
             FROM input
             ON CONFLICT (source, external_id) DO NOTHING
-            RETURNING id, kind
+            RETURNING id, kind, source, received_at
         ), outboxed AS (
             INSERT INTO outbox (item_id, topic)
             SELECT id, CASE WHEN kind = 'market_data' THEN 'aggregation' ELSE 'sentiment' END FROM inserted
+        ), counted AS (
+            -- The panels' counts (raw_items_rollup): rows of this writer loop only ($15), so loops never share a row lock.
+            INSERT INTO raw_items_rollup (grain_s, bucket, source, writer, items)
+            SELECT g.s, date_bin(make_interval(secs => g.s), i.received_at, timestamptz '2000-01-01 00:00:00+00'), i.source, $15, count(*)
+            FROM inserted i CROSS JOIN (VALUES (60), (3600), (86400)) AS g(s)
+            GROUP BY 1, 2, 3
+            ON CONFLICT (grain_s, bucket, source, writer) DO UPDATE SET items = raw_items_rollup.items + excluded.items
         )
         SELECT id FROM inserted
         """;
@@ -60,7 +67,7 @@ public sealed class RawItemWriter : IAsyncDisposable
     {
         _dataSource = databases.Raw;
         _signal = signal;
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _writers = Enumerable.Range(0, writers).Select(writer => Task.Run(() => WriteLoopAsync((short)writer))).ToArray();
     }
 
     /// <summary>Stores the items (in order) and returns, for each, its id and whether it is new.</summary>
@@ -77,7 +84,7 @@ public sealed class RawItemWriter : IAsyncDisposable
         await Task.WhenAll(_writers);
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(short writer)
     {
         var batch = new List<PendingWrite>();
         while (await _queue.Reader.WaitToReadAsync())
@@ -96,7 +103,7 @@ public sealed class RawItemWriter : IAsyncDisposable
 
             try
             {
-                var results = await WriteBatchAsync(batch);
+                var results = await WriteBatchAsync(batch, writer);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);
@@ -110,7 +117,7 @@ public sealed class RawItemWriter : IAsyncDisposable
                 // write each request alone, so only the request that carries it fails.
                 foreach (var pending in batch)
                 {
-                    await WriteAloneAsync(pending);
+                    await WriteAloneAsync(pending, writer);
                 }
 
                 _signal.Notify();
@@ -130,11 +137,11 @@ public sealed class RawItemWriter : IAsyncDisposable
     /// <summary>SQLSTATE class 22 (data exception): the data, not the database, is at fault; retrying cannot help.</summary>
     public static bool IsUnstorable(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal);
 
-    private async Task WriteAloneAsync(PendingWrite pending)
+    private async Task WriteAloneAsync(PendingWrite pending, short writer)
     {
         try
         {
-            pending.Completion.TrySetResult((await WriteBatchAsync([pending]))[0]);
+            pending.Completion.TrySetResult((await WriteBatchAsync([pending], writer))[0]);
         }
         catch (Exception e)
         {
@@ -142,7 +149,7 @@ public sealed class RawItemWriter : IAsyncDisposable
         }
     }
 
-    private async Task<StoredItem[][]> WriteBatchAsync(List<PendingWrite> batch)
+    private async Task<StoredItem[][]> WriteBatchAsync(List<PendingWrite> batch, short writer)
     {
         var items = batch.SelectMany(p => p.Items.Select(item => (Item: item, p.ReceivedAt))).ToList();
         var ids = new Guid[items.Count];
@@ -169,6 +176,7 @@ public sealed class RawItemWriter : IAsyncDisposable
             insert.Parameters.Add(Json(items.Select(x => JsonSerializer.Serialize(x.Item.Symbols))));
             insert.Parameters.Add(Json(items.Select(x => JsonSerializer.Serialize(x.Item.Metrics))));
             insert.Parameters.Add(Json(items.Select(x => x.Item.RawJson)));
+            insert.Parameters.Add(new NpgsqlParameter { Value = writer, NpgsqlDbType = NpgsqlDbType.Smallint });
             await using var reader = await insert.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

@@ -15,7 +15,9 @@ namespace MarketPulse.Worker;
 /// </summary>
 public sealed class AnalyticsStore(Databases databases, TimeProvider time, NotificationQueue notifications)
 {
+    // The results and, in the same statement, their latencies' histogram (latency_rollup) for the panels.
     private const string InsertResultsSql = """
+        WITH inserted AS (
         INSERT INTO analysis_results (item_id, version, source, external_id, label, score, confidence, asset_class, entities, symbols,
                                       analyzer, model, prompt_version, published_at, received_at, analyzed_at, latency_ms)
         SELECT item_id, version, source, external_id, label, score, confidence, asset_class, entities,
@@ -25,13 +27,29 @@ public sealed class AnalyticsStore(Databases databases, TimeProvider time, Notif
             AS t(item_id, version, source, external_id, label, score, confidence, asset_class, entities, symbols,
                  analyzer, model, prompt_version, published_at, received_at, analyzed_at, latency_ms)
         ON CONFLICT (item_id, version) DO NOTHING
-        RETURNING item_id
+        RETURNING item_id, analyzed_at, latency_ms
+        ), latency AS (
+            INSERT INTO latency_rollup (grain_s, bucket, bin, items, max_ms)
+            SELECT g.s, date_bin(make_interval(secs => g.s), i.analyzed_at, timestamptz '2000-01-01 00:00:00+00'), latency_bin(i.latency_ms), count(*), max(i.latency_ms)
+            FROM inserted i CROSS JOIN (VALUES (60), (3600), (86400)) AS g(s)
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            ON CONFLICT (grain_s, bucket, bin) DO UPDATE SET items = latency_rollup.items + excluded.items, max_ms = greatest(latency_rollup.max_ms, excluded.max_ms)
+        )
+        SELECT item_id FROM inserted
         """;
 
+    // The duplicates and, in the same statement, their counts (duplicates_rollup) for the panels.
     private const string InsertDuplicatesSql = """
-        INSERT INTO duplicates (item_id, original_id, kind, similarity, source, external_id, received_at)
-        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::real[], $5::text[], $6::text[], $7::timestamptz[])
-        ON CONFLICT (item_id) DO NOTHING
+        WITH inserted AS (
+            INSERT INTO duplicates (item_id, original_id, kind, similarity, source, external_id, received_at)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::real[], $5::text[], $6::text[], $7::timestamptz[])
+            ON CONFLICT (item_id) DO NOTHING
+            RETURNING source, kind, detected_at)
+        INSERT INTO duplicates_rollup (grain_s, bucket, source, kind, duplicates)
+        SELECT g.s, date_bin(make_interval(secs => g.s), i.detected_at, timestamptz '2000-01-01 00:00:00+00'), i.source, i.kind, count(*)
+        FROM inserted i CROSS JOIN (VALUES (60), (3600), (86400)) AS g(s)
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (grain_s, bucket, source, kind) DO UPDATE SET duplicates = duplicates_rollup.duplicates + excluded.duplicates
         """;
 
     private const string InsertFailuresSql = """

@@ -79,6 +79,34 @@ public sealed partial class ErrorSummaryTests(DatabasesFixture fixture) : IClass
     public void Levels_are_the_designs_names(LogLevel level, string name) => Assert.Equal(name, LogLevels.Name(level));
 
     [Fact]
+    public async Task Warnings_and_errors_with_an_event_id_are_counted_per_minute_hour_and_day_and_information_is_not()
+    {
+        var eventId = 100_000 + Random.Shared.Next(1_000_000); // the class's tests share the logs database
+        var provider = new DatabaseLoggerProvider(NpgsqlDataSource.Create(fixture.Databases[DatabaseKind.Logs]), TestStack.UniqueName("events"));
+        try
+        {
+            provider.Start();
+            var logger = provider.CreateLogger("MarketPulse.Ingestion.OutboxPublisher");
+            logger.Log(LogLevel.Warning, new EventId(eventId), "raw database unavailable");
+            logger.Log(LogLevel.Error, new EventId(eventId), "raw database unavailable");
+            logger.Log(LogLevel.Information, new EventId(eventId), "raw database back");
+        }
+        finally
+        {
+            provider.Dispose(); // flushes what is queued
+        }
+
+        foreach (var grain in new[] { 60, 3600, 86400 })
+        {
+            Assert.Equal(2, await fixture.Databases.ScalarAsync<long>(DatabaseKind.Logs, "SELECT sum(entries)::bigint FROM log_events_rollup WHERE event_id = $1 AND grain_s = $2", eventId, grain));
+        }
+
+        Assert.Equal(
+            await fixture.Databases.ScalarAsync<DateTime>(DatabaseKind.Logs, "SELECT max(ts) FROM logs WHERE event_id = $1 AND level <> 'INFO'", eventId),
+            await fixture.Databases.ScalarAsync<DateTime>(DatabaseKind.Logs, "SELECT max(last_ts) FROM log_events_rollup WHERE event_id = $1", eventId));
+    }
+
+    [Fact]
     public void A_message_without_template_is_fingerprinted_without_its_variable_parts()
     {
         var a = ErrorFingerprint.Of(null, "Item 3f2504e0-4f89-11d3-9a0c-0305e82c3301 failed after 3 attempts: 'Bad text' at 0x7ffd");

@@ -1,3 +1,5 @@
+using MarketPulse.Storage;
+
 namespace MarketPulse.Tests.Ingestion;
 
 public sealed class DuplicateTests(IngestAppFixture fixture) : IClassFixture<IngestAppFixture>
@@ -22,6 +24,16 @@ public sealed class DuplicateTests(IngestAppFixture fixture) : IClassFixture<Ing
         await harness.OutboxDrainedAsync();
         var published = harness.ReadTopic(harness.SentimentTopic).Where(p => rows.Values.Any(r => r.Id == p.Id)).ToList();
         Assert.Equal(3, published.Count);
+
+        // The panels' counts (raw_items_rollup) count stored rows, so the redelivery added nothing; every grain agrees with raw_items.
+        var stored = await harness.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM raw_items");
+        foreach (var grain in new[] { 60, 3600, 86400 })
+        {
+            Assert.Equal(stored, await harness.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT coalesce(sum(items), 0)::bigint FROM raw_items_rollup WHERE grain_s = $1", grain));
+        }
+
+        Assert.Equal(0, await harness.Databases.ScalarAsync<long>(DatabaseKind.Raw,
+            "SELECT count(*) FROM raw_items r WHERE NOT EXISTS (SELECT 1 FROM raw_items_rollup u WHERE u.grain_s = 60 AND u.source = r.source AND u.bucket = date_trunc('minute', r.received_at, 'UTC'))"));
     }
 
     [Fact]

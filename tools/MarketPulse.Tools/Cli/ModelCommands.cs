@@ -34,6 +34,7 @@ internal static class ModelCommands
         };
         command.Subcommands.Add(EntityCommands.CreateTrain());
         command.Subcommands.Add(EntityCommands.CreateTrainSentiment());
+        command.Subcommands.Add(LayerCommands.CreateTrain());
         command.SetAction((parse, cancellationToken) => TrainAsync(
             Files(parse.GetValue(data)!), parse.GetValue(output), parse.GetValue(seed), parse.GetValue(precision), parse.GetValue(securities), cancellationToken));
         return command;
@@ -59,6 +60,7 @@ internal static class ModelCommands
             data, model, split, precision, securities,
         };
         command.Subcommands.Add(EntityCommands.CreateEval());
+        command.Subcommands.Add(LayerCommands.CreateEval());
         command.SetAction((parse, cancellationToken) => EvalAsync(
             Files(parse.GetValue(data)!), parse.GetValue(model), parse.GetValue(split), parse.GetValue(precision), parse.GetValue(securities), cancellationToken));
         return command;
