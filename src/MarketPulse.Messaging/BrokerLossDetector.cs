@@ -53,8 +53,10 @@ public sealed class BrokerLossDetector(KafkaProducer producer, string topic) : I
             ?? await EndsBelowAcknowledgedAsync(acknowledged, timeout, cancellationToken);
         if (reason is not null)
         {
-            // What was acknowledged before the loss says nothing about the new broker.
+            // What was acknowledged before the loss says nothing about the new broker, nor does a new broker's first
+            // acknowledgement that came below an old one while this check ran.
             _acknowledged.Clear();
+            Volatile.Write(ref _wentBack, null);
         }
 
         return reason;

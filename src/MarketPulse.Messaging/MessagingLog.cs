@@ -10,4 +10,7 @@ internal static partial class MessagingLog
 
     [LoggerMessage(3001, LogLevel.Error, "Kafka client error: {Reason} (code {Code}, fatal {IsFatal})")]
     public static partial void ClientError(ILogger logger, string reason, string code, bool isFatal);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Kafka: a different broker now serves {Topic} ({Reason}); its {Partitions} assigned partition(s) are read again from the beginning")]
+    public static partial void ConsumerStartsOver(ILogger logger, string topic, string reason, int partitions);
 }

@@ -80,6 +80,9 @@ public sealed class AnalysisWorker(
             .Build();
         consumer.Subscribe(kafkaOptions.Sentiment.Name);
         WorkerLog.Started(logger, kafkaOptions.Sentiment.Name, kafkaOptions.ConsumerGroup);
+        using var newCluster = new ConsumerRestartOnNewCluster(producer, kafkaOptions.Sentiment.Name, logger);
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var watching = newCluster.WatchAsync(kafkaOptions.LossCheckInterval, stopWatching.Token);
 
         var batch = new List<ConsumeResult<string, byte[]>>();
         try
@@ -87,6 +90,7 @@ public sealed class AnalysisWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 batch.Clear();
+                newCluster.StartOverIfReplaced(consumer);
                 if (!Fill(consumer, batch, stoppingToken))
                 {
                     continue;
@@ -130,6 +134,8 @@ public sealed class AnalysisWorker(
         }
         finally
         {
+            await stopWatching.CancelAsync();
+            await watching;
             TryCommit(consumer);
             consumer.Close();
             Track(AssignedPartitions, add: false);

@@ -159,7 +159,11 @@ internal static class ChaosCommand
                 {
                     env["Analysis__Analyzer"] = "ollama";
                     env["Ollama__Endpoint"] = ollama.Endpoint.ToString();
+                    // Only exact embeddings are near duplicates: with distinct texts every item reaches the analyser.
+                    env["Dedup__Threshold"] = "1";
                 }
+
+                load.DistinctTexts = true;
 
                 workers.ForEach(w => w.Start());
                 for (var i = 0; i < workers.Count; i++)
@@ -374,6 +378,12 @@ internal static class ChaosCommand
 
         public long Refused => Interlocked.Read(ref _refused);
 
+        /// <summary>
+        /// Each item's text made unique (its id appended), so none is an exact duplicate and, with
+        /// <c>Dedup__Threshold=1</c>, every item reaches the analyser.
+        /// </summary>
+        public bool DistinctTexts { get; set; }
+
         public int AcceptedCount
         {
             get
@@ -398,7 +408,8 @@ internal static class ChaosCommand
             while (watch.Elapsed < duration)
             {
                 var itemsNow = Math.Max(1, rate / 10);
-                posts.Add(PostAsync(payloads.Create("news"), cancellationToken));
+                var payload = payloads.Create("news");
+                posts.Add(PostAsync(DistinctTexts ? WithDistinctTexts(payload) : payload, cancellationToken));
                 next += tick * (itemsNow * 10.0 / rate);
                 if (next - watch.Elapsed is { Ticks: > 0 } wait)
                 {
@@ -407,6 +418,17 @@ internal static class ChaosCommand
             }
 
             await Task.WhenAll(posts);
+        }
+
+        private static BenchRequest WithDistinctTexts(BenchRequest payload)
+        {
+            var body = System.Text.Json.Nodes.JsonNode.Parse(payload.Body)!;
+            foreach (var item in body["items"]!.AsArray())
+            {
+                item!["summary"] = $"{item["summary"]} Desk reference {item["id"]}.";
+            }
+
+            return payload with { Body = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()) };
         }
 
         private async Task PostAsync(BenchRequest payload, CancellationToken cancellationToken)
