@@ -18,23 +18,25 @@ namespace MarketPulse.Analysis.Embeddings;
 public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 {
     public const string Model = "all-MiniLM-L6-v2";
-    // Measured on 2 cores: batches of 16 texts of similar length are about 1.7 times faster than batches of 32
-    // in arrival order, because a batch is padded to its longest text. Padding does not change the vectors.
-    private const int BatchSize = 16;
     private static readonly string[] OutputNames = ["last_hidden_state"];
     private static readonly string[] OutputNamesWithStates = ["last_hidden_state", MiniLmGraph.LastLayerInputOutput];
-    private readonly InferenceSession _session;
-    private readonly MiniLMTokenizer _tokenizer = new();
+
+    // Every text runs alone, on one of several single-threaded sessions (one per core by default). In int8 the
+    // activations are quantised with one scale per tensor, so in a batch a text's vector depended on the texts
+    // beside it (cosine down to 0.983 against the same text alone, 4 labels of 600 changed); alone it depends on
+    // the text only, and with no padding it was also faster here (docs/benchmarks.md, "One text per run").
+    private readonly InferenceSession[] _sessions;
+    private readonly MiniLMTokenizer[] _tokenizers;
 
     /// <param name="precision">float32 or int8 weight products.</param>
-    /// <param name="intraOpThreads">ONNX Runtime threads; 0 for one per core.</param>
+    /// <param name="intraOpThreads">Texts embedded at once, each on its own single-threaded session; 0 for one per core.</param>
     /// <param name="exposeLastLayerInput">Also give the token states entering the last encoder layer (<see cref="EmbedWithLastLayerInput"/>), for the fine-tuned layer.</param>
     public MiniLmEmbedder(EmbeddingPrecision precision = EmbeddingPrecision.Float32, int intraOpThreads = 0, bool exposeLastLayerInput = false)
     {
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount,
+            IntraOpNumThreads = 1,
         };
         // Idle pool threads sleep instead of spinning: the cores are shared with ingest, PostgreSQL and Redis,
         // and spinning cost about 50 % more CPU per text, for fewer texts a second under load (the vectors are
@@ -55,7 +57,9 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
         Precision = precision;
         ExposesLastLayerInput = exposeLastLayerInput;
-        _session = new InferenceSession(model, options);
+        var sessions = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount;
+        _sessions = [.. Enumerable.Range(0, sessions).Select(_ => new InferenceSession(model, options))];
+        _tokenizers = [.. Enumerable.Range(0, sessions).Select(_ => new MiniLMTokenizer())];
     }
 
     public EmbeddingPrecision Precision { get; }
@@ -95,35 +99,40 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         ArgumentNullException.ThrowIfNull(texts);
         var result = new float[texts.Count][];
         var states = withStates ? new float[texts.Count][] : null;
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
-        for (var start = 0; start < order.Length; start += BatchSize)
+        var next = -1;
+        var workers = Math.Min(_sessions.Length, texts.Count);
+        if (workers <= 1)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(BatchSize, order.Length - start);
-            var batch = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                batch[i] = texts[order[start + i]];
-            }
+            Work(0);
+        }
+        else
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Work);
+        }
 
-            var (vectors, batchStates) = EncodeBatch(batch, withStates);
-            for (var i = 0; i < count; i++)
+        cancellationToken.ThrowIfCancellationRequested();
+        return (result, states);
+
+        // Each worker takes the next text until none is left, on its own session and tokenizer.
+        void Work(int worker)
+        {
+            int i;
+            while (!cancellationToken.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < texts.Count)
             {
-                result[order[start + i]] = vectors[i];
+                var (vectors, textStates) = EncodeBatch(worker, [texts[i]], withStates);
+                result[i] = vectors[0];
                 if (states is not null)
                 {
-                    states[order[start + i]] = batchStates![i];
+                    states[i] = textStates![0];
                 }
             }
         }
-
-        return (result, states);
     }
 
-    private (float[][] Vectors, float[][]? States) EncodeBatch(string[] batch, bool withStates)
+    private (float[][] Vectors, float[][]? States) EncodeBatch(int worker, string[] batch, bool withStates)
     {
         // The tokenizer pads every text to the batch's longest; each tuple is (ids, token types, attention mask).
-        var encoded = _tokenizer.Encode(batch);
+        var encoded = _tokenizers[worker].Encode(batch);
         var length = encoded[0].Item1.Length;
         var shape = new[] { batch.Length, length };
         var ids = new DenseTensor<long>(shape);
@@ -142,7 +151,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", mask),
             NamedOnnxValue.CreateFromTensor("token_type_ids", types),
         };
-        using var outputs = _session.Run(inputs, withStates ? OutputNamesWithStates : OutputNames);
+        using var outputs = _sessions[worker].Run(inputs, withStates ? OutputNamesWithStates : OutputNames);
         var hidden = (DenseTensor<float>)outputs[0].AsTensor<float>();
         var pooled = DenseTensorHelpers.Normalize(DenseTensorHelpers.MeanPooling(hidden, encoded, 1e-9f), 1e-12f);
         var vectors = new float[batch.Length][];
@@ -173,5 +182,11 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         return (vectors, states);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        foreach (var session in _sessions)
+        {
+            session.Dispose();
+        }
+    }
 }

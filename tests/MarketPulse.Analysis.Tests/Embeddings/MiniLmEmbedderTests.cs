@@ -51,6 +51,24 @@ public sealed class MiniLmEmbedderTests
         }
     }
 
+    [Theory]
+    [InlineData(EmbeddingPrecision.Int8)]
+    [InlineData(EmbeddingPrecision.Float32)]
+    public void A_texts_vector_does_not_depend_on_the_texts_embedded_with_it(EmbeddingPrecision precision)
+    {
+        // int8 activations share one scale per tensor: in a batch, the longest and loudest text set it for all.
+        using var embedder = new MiniLmEmbedder(precision);
+
+        var alone = Headlines.Select(h => embedder.Embed([h])[0]).ToList();
+        var together = embedder.Embed([.. Headlines, .. Headlines.Reverse()]);
+
+        for (var i = 0; i < Headlines.Length; i++)
+        {
+            Assert.Equal(alone[i], together[i]);
+            Assert.Equal(alone[i], together[(2 * Headlines.Length) - 1 - i]);
+        }
+    }
+
     [Fact]
     public void Quantizer_rewrites_the_chosen_weight_products_and_is_deterministic()
     {
