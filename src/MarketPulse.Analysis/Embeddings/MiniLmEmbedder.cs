@@ -25,8 +25,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     // activations are quantised with one scale per tensor, so in a batch a text's vector depended on the texts
     // beside it (cosine down to 0.983 against the same text alone, 4 labels of 600 changed); alone it depends on
     // the text only, and with no padding it was also faster here (docs/benchmarks.md, "One text per run").
+    // Several callers may embed at once (the worker's batches, POST /api/analyze, dedup): a slot (session and
+    // tokenizer) serves one text at a time, so the tokenizer, which makes no promise about threads, is never shared,
+    // and no more texts run than there are sessions (cores). Callers start at rotating slots to spread out.
     private readonly InferenceSession[] _sessions;
     private readonly MiniLMTokenizer[] _tokenizers;
+    private readonly Lock[] _slots;
+    private int _nextSlot = -1;
 
     /// <param name="precision">float32 or int8 weight products.</param>
     /// <param name="intraOpThreads">Texts embedded at once, each on its own single-threaded session; 0 for one per core.</param>
@@ -60,6 +65,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         var sessions = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount;
         _sessions = [.. Enumerable.Range(0, sessions).Select(_ => new InferenceSession(model, options))];
         _tokenizers = [.. Enumerable.Range(0, sessions).Select(_ => new MiniLMTokenizer())];
+        _slots = [.. Enumerable.Range(0, sessions).Select(_ => new Lock())];
     }
 
     public EmbeddingPrecision Precision { get; }
@@ -103,23 +109,34 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         var workers = Math.Min(_sessions.Length, texts.Count);
         if (workers <= 1)
         {
-            Work(0);
+            Work();
         }
         else
         {
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, Work);
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => Work());
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         return (result, states);
 
-        // Each worker takes the next text until none is left, on its own session and tokenizer.
-        void Work(int worker)
+        // Each worker takes the next text until none is left, on whichever slot is free.
+        void Work()
         {
             int i;
             while (!cancellationToken.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < texts.Count)
             {
-                var (vectors, textStates) = EncodeBatch(worker, [texts[i]], withStates);
+                var slot = EnterSlot();
+                float[][] vectors;
+                float[][]? textStates;
+                try
+                {
+                    (vectors, textStates) = EncodeBatch(slot, [texts[i]], withStates);
+                }
+                finally
+                {
+                    _slots[slot].Exit();
+                }
+
                 result[i] = vectors[0];
                 if (states is not null)
                 {
@@ -129,10 +146,27 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         }
     }
 
-    private (float[][] Vectors, float[][]? States) EncodeBatch(int worker, string[] batch, bool withStates)
+    /// <summary>Takes a free slot, trying each from a rotating start, or waits for the start slot when all are busy.</summary>
+    private int EnterSlot()
+    {
+        var start = (int)((uint)Interlocked.Increment(ref _nextSlot) % (uint)_slots.Length);
+        for (var k = 0; k < _slots.Length; k++)
+        {
+            var slot = (start + k) % _slots.Length;
+            if (_slots[slot].TryEnter())
+            {
+                return slot;
+            }
+        }
+
+        _slots[start].Enter();
+        return start;
+    }
+
+    private (float[][] Vectors, float[][]? States) EncodeBatch(int slot, string[] batch, bool withStates)
     {
         // The tokenizer pads every text to the batch's longest; each tuple is (ids, token types, attention mask).
-        var encoded = _tokenizers[worker].Encode(batch);
+        var encoded = _tokenizers[slot].Encode(batch);
         var length = encoded[0].Item1.Length;
         var shape = new[] { batch.Length, length };
         var ids = new DenseTensor<long>(shape);
@@ -151,7 +185,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", mask),
             NamedOnnxValue.CreateFromTensor("token_type_ids", types),
         };
-        using var outputs = _sessions[worker].Run(inputs, withStates ? OutputNamesWithStates : OutputNames);
+        using var outputs = _sessions[slot].Run(inputs, withStates ? OutputNamesWithStates : OutputNames);
         var hidden = (DenseTensor<float>)outputs[0].AsTensor<float>();
         var pooled = DenseTensorHelpers.Normalize(DenseTensorHelpers.MeanPooling(hidden, encoded, 1e-9f), 1e-12f);
         var vectors = new float[batch.Length][];

@@ -70,6 +70,30 @@ public sealed class MiniLmEmbedderTests
     }
 
     [Fact]
+    public async Task Callers_embedding_at_once_get_the_vectors_of_one_caller_alone()
+    {
+        // The worker, POST /api/analyze and dedup share one embedder: four callers at once on two sessions.
+        using var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8, intraOpThreads: 2);
+        var lists = Enumerable.Range(0, 4).Select(c => Headlines.Skip(c % Headlines.Length).Concat(Headlines.Take(c % Headlines.Length)).Select(h => $"{h} ({c})").ToArray()).ToArray();
+        var expected = lists.Select(list => embedder.Embed(list)).ToArray();
+
+        using var start = new Barrier(lists.Length);
+        var actual = await Task.WhenAll(lists.Select(list => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return Enumerable.Range(0, 5).Select(_ => embedder.Embed(list)).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+
+        for (var c = 0; c < lists.Length; c++)
+        {
+            foreach (var run in actual[c])
+            {
+                Assert.Equal(expected[c], run);
+            }
+        }
+    }
+
+    [Fact]
     public void Quantizer_rewrites_the_chosen_weight_products_and_is_deterministic()
     {
         var model = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");

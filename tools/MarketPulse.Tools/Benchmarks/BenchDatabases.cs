@@ -22,6 +22,9 @@ internal sealed class BenchDatabases : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>When set, dispose leaves the databases in place (for looking at a seeded set by hand) instead of dropping them.</summary>
+    public bool Keep { get; set; }
+
     public string this[DatabaseKind kind] => _connectionStrings[kind];
 
     public static async Task<BenchDatabases> CreateAsync(string admin, IEnumerable<DatabaseKind> kinds, CancellationToken cancellationToken)
@@ -53,6 +56,11 @@ internal sealed class BenchDatabases : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        if (Keep)
+        {
+            return;
+        }
+
         foreach (var kind in _connectionStrings.Keys)
         {
             await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(_connectionStrings[kind]).Database} WITH (FORCE)", CancellationToken.None);
