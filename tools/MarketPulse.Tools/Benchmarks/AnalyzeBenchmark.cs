@@ -2,12 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Cli;
-using MarketPulse.Hosting;
 using MarketPulse.Storage;
 using MarketPulse.Webhooks;
 using Npgsql;
@@ -41,22 +39,16 @@ internal static class AnalyzeBenchmark
 
     private static async Task<int> RunAsync(int seconds, int rate, int burst, string[] configuration, CancellationToken cancellationToken)
     {
-        var runId = $"abench-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var secrets = SourceNormalizers.All.Keys.ToDictionary(s => s, _ => secret, StringComparer.Ordinal);
-
+        await using var run = new PipelineBenchRun("abench");
+        var runId = run.RunId;
         Console.WriteLine($"MarketPulse analysis benchmark {runId}: {rate} items/s offered for {seconds} s, then a burst of {burst:N0}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {IngestBenchmark.LoadAverage()}");
         var startWatch = Stopwatch.StartNew();
-        // Its own near-duplicate index, deleted at the end: earlier runs must not make this run's items copies.
-        var dedupPrefix = "mp:bench:" + runId;
-        await using var app = IngestBenchmark.BuildApp(HostTarget.All, [.. configuration, "--Analysis:Analyzer=embedded", $"--Dedup:KeyPrefix={dedupPrefix}"], secrets);
-        await app.StartAsync(cancellationToken);
+        await run.StartAsync(configuration, cancellationToken);
         Console.WriteLine($"service ready in {startWatch.Elapsed.TotalSeconds:0.0} s (models loaded)");
-
-        using var client = new HttpClient { BaseAddress = IngestBenchmark.Address(app) };
+        var app = run.App;
         var analytics = app.Services.GetRequiredService<Databases>().Analytics;
-        var texts = new Headlines(runId, seed: runId.GetHashCode(StringComparison.Ordinal));
+        var texts = run.Texts;
 
         // 1. Offered load: one request of rate/10 items every 100 ms.
         var perTick = Math.Max(1, rate / 10);
@@ -68,7 +60,7 @@ internal static class AnalyzeBenchmark
         var posts = new List<Task<bool>>();
         while (watch.Elapsed < TimeSpan.FromSeconds(seconds))
         {
-            posts.Add(PostAsync(client, secret, texts.Take(perTick), cancellationToken));
+            posts.Add(run.PostAsync(texts.Take(perTick), cancellationToken));
             offered += perTick;
             next += tick;
             var wait = next - watch.Elapsed;
@@ -99,7 +91,7 @@ internal static class AnalyzeBenchmark
         var burstPosts = new List<Task<bool>>();
         for (var sent = 0; sent < burst; sent += 50)
         {
-            burstPosts.Add(PostAsync(client, secret, texts.Take(Math.Min(50, burst - sent)), cancellationToken));
+            burstPosts.Add(run.PostAsync(texts.Take(Math.Min(50, burst - sent)), cancellationToken));
             if (burstPosts.Count % 8 == 0)
             {
                 await Task.WhenAll(burstPosts.TakeLast(8));
@@ -117,8 +109,7 @@ internal static class AnalyzeBenchmark
         var met = analysed > 0 && bAnalysed > 0 && itemsPerSecond >= TargetItemsPerSecond && p95 < TargetP95Milliseconds && errors + burstErrors == 0;
         Console.WriteLine($"target (>= {TargetItemsPerSecond} items/s analysed, p95 < {TargetP95Milliseconds} ms at {rate} items/s offered): {(met ? "met" : "not met")}");
 
-        // A graceful stop, as Ctrl-C would: the worker commits and leaves the group before the broker goes.
-        await app.StopAsync(CancellationToken.None);
+        await run.StopAsync();
 
         // MiniLM alone, the service's embedder against float32 on the same texts in this run, after the service
         // stopped: the pipeline's rate is read against what the encoder itself manages on this machine now.
@@ -131,7 +122,6 @@ internal static class AnalyzeBenchmark
             Console.WriteLine($"MiniLM alone on {sample.Count} of these texts: {shipped.ModelId} {shippedRate:0} texts/s, float32 {float32Rate:0} texts/s (x{shippedRate / float32Rate:0.00}); load average {IngestBenchmark.LoadAverage()}");
         }
 
-        await DeleteKeysAsync(app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), dedupPrefix);
         return errors + burstErrors == 0 ? 0 : 1;
     }
 

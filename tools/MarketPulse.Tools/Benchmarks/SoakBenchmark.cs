@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using MarketPulse.Cli;
-using MarketPulse.Hosting;
 using MarketPulse.Storage;
-using MarketPulse.Webhooks;
 using Npgsql;
 
 namespace MarketPulse.Tools.Benchmarks;
@@ -36,22 +33,19 @@ internal static class SoakBenchmark
 
     private static async Task<int> RunAsync(int minutes, int rate, int sampleSeconds, string[] configuration, CancellationToken cancellationToken)
     {
-        var runId = $"soak-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var secrets = SourceNormalizers.All.Keys.ToDictionary(s => s, _ => secret, StringComparer.Ordinal);
+        await using var run = new PipelineBenchRun("soak");
+        var runId = run.RunId;
         Console.WriteLine($"MarketPulse soak {runId}: {rate} items/s offered for {minutes} min, a sample every {sampleSeconds} s");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {IngestBenchmark.LoadAverage()}");
 
-        var dedupPrefix = "mp:bench:" + runId;
         var started = DateTimeOffset.UtcNow;
-        await using var app = IngestBenchmark.BuildApp(HostTarget.All, [.. configuration, "--Analysis:Analyzer=embedded", $"--Dedup:KeyPrefix={dedupPrefix}"], secrets);
-        await app.StartAsync(cancellationToken);
+        await run.StartAsync(configuration, cancellationToken);
+        var app = run.App;
         // The host takes SIGTERM (and Ctrl-C) for itself and begins to stop: the load stops with it and the report
         // covers what was measured until then.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
-        using var client = new HttpClient { BaseAddress = IngestBenchmark.Address(app) };
         var databases = app.Services.GetRequiredService<Databases>();
-        var texts = new AnalyzeBenchmark.Headlines(runId, seed: runId.GetHashCode(StringComparison.Ordinal));
+        var texts = run.Texts;
         var prefix = runId + "-o";
 
         var perTick = Math.Max(1, rate / 10);
@@ -66,7 +60,7 @@ internal static class SoakBenchmark
         Console.WriteLine($"{"min",6}{"offered",10}{"finished",10}{"backlog",9}{"ws MiB",8}{"heap MiB",9}{"threads",8}{"fds",6}{"failed",8}");
         while (watch.Elapsed < duration && !stop.IsCancellationRequested)
         {
-            posts.Add(AnalyzeBenchmark.PostAsync(client, secret, texts.Take(perTick), cancellationToken));
+            posts.Add(run.PostAsync(texts.Take(perTick), cancellationToken));
             offered += perTick;
             if (watch.Elapsed >= nextSample)
             {
@@ -131,8 +125,7 @@ internal static class SoakBenchmark
                           $"nothing lost, no failed request, no error line: {(accepted == done && failedRequests == 0 && errorLines == 0 ? "yes" : "no")}");
         Console.WriteLine($"load average after: {IngestBenchmark.LoadAverage()}");
 
-        await app.StopAsync(CancellationToken.None);
-        await AnalyzeBenchmark.DeleteKeysAsync(app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), dedupPrefix);
+        await run.StopAsync();
         return ok ? 0 : 1;
     }
 

@@ -149,13 +149,13 @@ public static class LayerFineTuning
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(progress);
         var logits = rows.Select(r => model.Run(r.States).Logits).ToArray();
-        var all = Score(logits, rows.Select(r => r.Label).ToArray(), 1);
-        var line = Invariant($"held-out after epoch {epoch}: loss {all.Loss:F4} weighted F1 {all.F1:F4}");
+        var all = Calibration.Score(logits, rows.Select(r => r.Label).ToArray(), 1);
+        var line = Invariant($"held-out after epoch {epoch}: loss {all.Loss:F4} weighted F1 {all.WeightedF1:F4}");
         foreach (var group in rows.Select(r => r.Group).Distinct())
         {
             var members = Enumerable.Range(0, rows.Count).Where(i => rows[i].Group == group).ToArray();
-            var s = Score(members.Select(i => logits[i]).ToArray(), members.Select(i => rows[i].Label).ToArray(), 1);
-            line += Invariant($"; {group} {members.Length}: weighted F1 {s.F1:F4}, accuracy {s.Accuracy:F4}");
+            var s = Calibration.Score(members.Select(i => logits[i]).ToArray(), members.Select(i => rows[i].Label).ToArray(), 1);
+            line += Invariant($"; {group} {members.Length}: weighted F1 {s.WeightedF1:F4}, accuracy {s.Accuracy:F4}");
         }
 
         progress.WriteLine(line + (elapsed > TimeSpan.Zero ? Invariant($" ({elapsed.TotalSeconds:F0} s epoch)") : ""));
@@ -229,20 +229,11 @@ public static class LayerFineTuning
 
         var labels = rows.Select(r => r.Label).ToArray();
         var logits = rows.Select(r => model.Run(r.States).Logits).ToArray();
-        var best = (Loss: double.PositiveInfinity, Share: 0.0, Temperature: 1.0, F1: 0.0);
-        for (var s = 0; s <= 20; s++)
-        {
-            var share = s / 20.0;
-            var mixed = rows.Select((r, i) => FineTunedLayer.Combine(r.BaseProbabilities, logits[i], share, 1).Select(p => Math.Log(p)).ToArray()).ToArray();
-            var temperature = FitTemperature(mixed, labels);
-            var score = Score(mixed, labels, temperature);
-            if (score.Loss < best.Loss)
-            {
-                best = (score.Loss, share, temperature, score.F1);
-            }
-        }
-
-        progress.WriteLine(Invariant($"combination: base share {best.Share:F2}, temperature {best.Temperature:F3}, held-out loss {best.Loss:F4} weighted F1 {best.F1:F4}"));
+        var best = Calibration.BestShare(
+            [.. Enumerable.Range(0, 21).Select(s => s / 20.0)],
+            share => [.. rows.Select((r, i) => FineTunedLayer.Combine(r.BaseProbabilities, logits[i], share, 1).Select(p => Math.Log(p)).ToArray())],
+            labels);
+        progress.WriteLine(Invariant($"combination: base share {best.Share:F2}, temperature {best.Temperature:F3}, held-out loss {best.Loss:F4} weighted F1 {best.WeightedF1:F4}"));
         return new FineTunedLayer(model.EmbeddingModel, model.Layer, model.HeadWeights, model.HeadBias) { BaseShare = (float)best.Share, Temperature = (float)best.Temperature };
     }
 
@@ -273,43 +264,6 @@ public static class LayerFineTuning
                 p[i] -= (float)update;
             }
         }
-    }
-
-    // Golden-section search of log T minimising the negative log-likelihood.
-    private static double FitTemperature(double[][] logits, int[] labels)
-    {
-        double lo = Math.Log(0.05), hi = Math.Log(20);
-        var phi = (Math.Sqrt(5) - 1) / 2;
-        for (var i = 0; i < 60; i++)
-        {
-            var a = hi - (phi * (hi - lo));
-            var b = lo + (phi * (hi - lo));
-            if (Score(logits, labels, Math.Exp(a)).Loss < Score(logits, labels, Math.Exp(b)).Loss)
-            {
-                hi = b;
-            }
-            else
-            {
-                lo = a;
-            }
-        }
-
-        return Math.Exp((lo + hi) / 2);
-    }
-
-    private static (double Loss, double F1, double Accuracy) Score(double[][] logits, int[] labels, double temperature)
-    {
-        double loss = 0;
-        var predicted = new int[labels.Length];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            var p = ModelMath.Softmax(logits[i], temperature);
-            loss -= Math.Log(Math.Max(p[labels[i]], 1e-300));
-            predicted[i] = Array.IndexOf(p, p.Max());
-        }
-
-        var report = EvaluationReport.Create(labels, predicted, null);
-        return (loss / Math.Max(1, labels.Length), report.WeightedF1, report.Accuracy);
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -255,7 +255,7 @@ public static class SentimentTraining
             theta.AsSpan(sparseCount + denseCount, K).ToArray().Select(v => (float)v).ToArray());
         if (holdout.Length > 0)
         {
-            var (loss, f1) = Score(holdout.Select(i => layer.Logits(vectors[i])).ToArray(), holdout.Select(i => labels[i]).ToArray(), 1);
+            var (loss, f1, _) = Calibration.Score(holdout.Select(i => layer.Logits(vectors[i])).ToArray(), holdout.Select(i => labels[i]).ToArray(), 1);
             progress.WriteLine(Invariant($"linear: held-out loss {loss:F4} weighted F1 {f1:F4}"));
         }
 
@@ -418,7 +418,7 @@ public static class SentimentTraining
             var line = Invariant($"network: epoch {epoch} train loss {trainLoss / order.Length:F4}");
             if (holdout.Length > 0)
             {
-                var (loss, f1) = Score(holdout.Select(i => network.Logits(vectors[i].Dense)).ToArray(), holdout.Select(i => labels[i]).ToArray(), 1);
+                var (loss, f1, _) = Calibration.Score(holdout.Select(i => network.Logits(vectors[i].Dense)).ToArray(), holdout.Select(i => labels[i]).ToArray(), 1);
                 line += Invariant($" held-out loss {loss:F4} weighted F1 {f1:F4}");
                 if (loss < best.Loss)
                 {
@@ -468,57 +468,13 @@ public static class SentimentTraining
 
     private static (double Share, double Temperature) FitEnsemble(double[][] linear, double[][] network, int[] labels, SentimentTrainingOptions options, bool hasNetwork, TextWriter progress)
     {
-        var shares = options.LinearShare is { } fixedShare ? [fixedShare] : hasNetwork ? Enumerable.Range(0, 21).Select(i => i / 20.0).ToArray() : [1.0];
-        var best = (Loss: double.PositiveInfinity, Share: 1.0, Temperature: 1.0, F1: 0.0);
-        foreach (var share in shares)
-        {
-            var mixed = linear.Select((l, i) => l.Select((value, c) => (share * value) + ((1 - share) * network[i][c])).ToArray()).ToArray();
-            var temperature = FitTemperature(mixed, labels);
-            var (loss, f1) = Score(mixed, labels, temperature);
-            if (loss < best.Loss)
-            {
-                best = (loss, share, temperature, f1);
-            }
-        }
-
-        progress.WriteLine(Invariant($"ensemble: linear share {best.Share:F2}, temperature {best.Temperature:F3}, held-out loss {best.Loss:F4} weighted F1 {best.F1:F4}"));
+        double[] shares = options.LinearShare is { } fixedShare ? [fixedShare] : hasNetwork ? [.. Enumerable.Range(0, 21).Select(i => i / 20.0)] : [1.0];
+        var best = Calibration.BestShare(
+            shares,
+            share => [.. linear.Select((l, i) => l.Select((value, c) => (share * value) + ((1 - share) * network[i][c])).ToArray())],
+            labels);
+        progress.WriteLine(Invariant($"ensemble: linear share {best.Share:F2}, temperature {best.Temperature:F3}, held-out loss {best.Loss:F4} weighted F1 {best.WeightedF1:F4}"));
         return (best.Share, best.Temperature);
-    }
-
-    // Golden-section search of log T minimising held-out negative log-likelihood.
-    private static double FitTemperature(double[][] logits, int[] labels)
-    {
-        double lo = Math.Log(0.05), hi = Math.Log(20);
-        var phi = (Math.Sqrt(5) - 1) / 2;
-        for (var i = 0; i < 60; i++)
-        {
-            var a = hi - (phi * (hi - lo));
-            var b = lo + (phi * (hi - lo));
-            if (Score(logits, labels, Math.Exp(a)).Loss < Score(logits, labels, Math.Exp(b)).Loss)
-            {
-                hi = b;
-            }
-            else
-            {
-                lo = a;
-            }
-        }
-
-        return Math.Exp((lo + hi) / 2);
-    }
-
-    private static (double Loss, double WeightedF1) Score(double[][] logits, int[] labels, double temperature)
-    {
-        double loss = 0;
-        var predicted = new int[labels.Length];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            var p = ModelMath.Softmax(logits[i], temperature);
-            loss -= Math.Log(Math.Max(p[labels[i]], 1e-300));
-            predicted[i] = Array.IndexOf(p, p.Max());
-        }
-
-        return (loss / labels.Length, EvaluationReport.Create(labels, predicted, null).WeightedF1);
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
