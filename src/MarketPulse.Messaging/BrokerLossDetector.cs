@@ -21,6 +21,24 @@ public sealed class BrokerLossDetector(KafkaProducer producer, string topic) : I
 
     public string Topic => topic;
 
+    /// <summary>The cluster id last seen (null before the first answer) and the highest acknowledged offset per partition.</summary>
+    public (string? ClusterId, KeyValuePair<int, long>[] Acknowledged) Marks() => (Volatile.Read(ref _clusterId), _acknowledged.ToArray());
+
+    /// <summary>
+    /// Starts from what an earlier process saw of the broker (<see cref="Marks"/>, kept across restarts), so that a
+    /// broker replaced while no process watched it is noticed by the next <see cref="CheckAsync"/> like one replaced
+    /// under a running process. Offsets merge with any acknowledged since start (the higher wins).
+    /// </summary>
+    public void Restore(string clusterId, IEnumerable<KeyValuePair<int, long>> acknowledged)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        Interlocked.CompareExchange(ref _clusterId, clusterId, null);
+        foreach (var (partition, offset) in acknowledged)
+        {
+            _acknowledged.AddOrUpdate(partition, offset, (_, highest) => Math.Max(offset, highest));
+        }
+    }
+
     /// <summary>Records an acknowledged delivery to <see cref="Topic"/> (others are ignored); called on librdkafka's delivery thread.</summary>
     public void Acknowledged(TopicPartitionOffset position)
     {

@@ -10,10 +10,12 @@ namespace MarketPulse.Ingestion;
 /// outcome and nothing that would bring it back. Every <see cref="KafkaOptions.LossCheckInterval"/> this asks
 /// <see cref="BrokerLossDetector"/> whether that happened and, if so, queues again the items without an outcome
 /// (<see cref="ReplayQueue"/>: items still in the outbox are not queued twice, and an item analysed twice is
-/// harmless). A durable cluster never triggers it.
+/// harmless). A durable cluster never triggers it. What it saw of the broker is kept in <see cref="BrokerMarks"/> after
+/// every check and restored at start, so a broker replaced while no ingest process ran is noticed as well.
 /// </summary>
 internal sealed class BrokerLossWatch(
     BrokerLossDetector detector,
+    BrokerMarks marks,
     ReplayQueue queue,
     OutboxSignal signal,
     IngestMetrics metrics,
@@ -29,19 +31,30 @@ internal sealed class BrokerLossWatch(
         }
 
         var requeuePending = false;
+        var restored = await RestoreAsync(stoppingToken);
         using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // Until the earlier marks are read, a check could not tell a broker replaced while ingest was away.
+                restored = restored || await RestoreAsync(stoppingToken);
+                if (!restored)
+                {
+                    continue;
+                }
+
+                var lost = false;
                 if (await detector.CheckAsync(TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds, 1, 10)), stoppingToken) is { } reason)
                 {
                     metrics.BrokerLosses.Add(1);
                     IngestLog.BrokerLostMessages(logger, reason);
                     requeuePending = true;
+                    lost = true;
                 }
 
                 metrics.BrokerChecks.Add(1);
+                await SaveAsync(lost, stoppingToken);
                 if (requeuePending)
                 {
                     requeuePending = !await RequeueAsync(stoppingToken);
@@ -50,6 +63,43 @@ internal sealed class BrokerLossWatch(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task<bool> RestoreAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await marks.LoadAsync(detector.Topic, stoppingToken) is { } kept)
+            {
+                detector.Restore(kept.ClusterId, kept.Acknowledged);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            IngestLog.BrokerMarksUnavailable(logger, e.Message);
+            return false;
+        }
+    }
+
+    private async Task SaveAsync(bool afterLoss, CancellationToken stoppingToken)
+    {
+        var (clusterId, acknowledged) = detector.Marks();
+        if (clusterId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await marks.SaveAsync(detector.Topic, clusterId, acknowledged, afterLoss, stoppingToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Kept at the next check; meanwhile only a restart in between would miss a loss.
+            IngestLog.BrokerMarksUnavailable(logger, e.Message);
         }
     }
 

@@ -35,4 +35,7 @@ internal static partial class IngestLog
 
     [LoggerMessage(4010, LogLevel.Warning, "After the broker's loss: the items without an outcome could not be queued again ({Reason}); retrying at the next check")]
     public static partial void RequeueAfterBrokerLossFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Broker marks (broker_marks in the raw database) could not be read or kept ({Reason}); retrying at the next check")]
+    public static partial void BrokerMarksUnavailable(ILogger logger, string reason);
 }

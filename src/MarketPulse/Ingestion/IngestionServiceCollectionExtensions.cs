@@ -18,6 +18,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton(sp => new RawItemWriter(sp.GetRequiredService<Databases>(), sp.GetRequiredService<OutboxSignal>()));
         services.AddHostedService<OutboxPublisher>();
         services.AddSingleton<ReplayQueue>();
+        services.AddSingleton<BrokerMarks>();
         services.AddHostedService<RequeueOnStart>();
         services.AddSingleton(sp => new BrokerLossDetector(sp.GetRequiredService<KafkaProducer>(), sp.GetRequiredService<IOptions<KafkaOptions>>().Value.Sentiment.Name));
         services.AddHostedService<BrokerLossWatch>();

@@ -42,6 +42,49 @@ public sealed class BrokerLossTests
     }
 
     [Fact]
+    public async Task Items_the_broker_lost_while_no_ingest_process_ran_are_queued_again_by_the_next_one()
+    {
+        await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
+        var first = await setup.StartAsync(HostTarget.Ingest);
+        var ids = await PostAsync(first);
+        await OutboxDrainedAsync(setup);
+        await MarksKeptAsync(setup, ids.Count);
+        await setup.StopAsync(first);
+
+        // While no ingest process runs, the broker loses them; the next process has only the kept marks to go by.
+        TestKafka.RecreateTopic(setup.Topic("Sentiment"), 2);
+        var second = await setup.StartAsync(HostTarget.Ingest);
+        await Poll.EventuallyAsync(() => MetricAsync(second, "broker_losses"), n => n == 1, "the loss noticed by the new process");
+
+        await setup.StartAsync(HostTarget.Analyze);
+        foreach (var id in ids)
+        {
+            await Poll.EventuallyAsync(() => OutcomesAsync(setup, id), n => n == 1, $"one outcome for item {id}");
+        }
+
+        Assert.Equal(ids.Count, await MetricAsync(second, "items_requeued"));
+    }
+
+    [Fact]
+    public async Task An_ingest_restart_on_a_broker_that_kept_its_messages_requeues_nothing()
+    {
+        await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
+        var first = await setup.StartAsync(HostTarget.Ingest);
+        await PostAsync(first);
+        await OutboxDrainedAsync(setup);
+        await MarksKeptAsync(setup, Texts.Length);
+        await setup.StopAsync(first);
+
+        var second = await setup.StartAsync(HostTarget.Ingest);
+        var after = await Poll.UntilAsync(() => MetricAsync(second, "broker_checks"), n => n >= 5);
+        Assert.True(after >= 5, "five checks; /metrics: " + await IngestMetricsAsync(second));
+
+        Assert.Equal(0, await MetricAsync(second, "broker_losses"));
+        Assert.Equal(0, await MetricAsync(second, "items_requeued"));
+        Assert.Equal(Texts.Length, setup.ReadTopic("Sentiment", Texts.Length).Count);
+    }
+
+    [Fact]
     public async Task A_broker_that_keeps_its_messages_never_triggers_a_requeue()
     {
         await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
@@ -74,6 +117,13 @@ public sealed class BrokerLossTests
 
     private static Task<long> OutboxDrainedAsync(WorkerSetup setup) =>
         Poll.EventuallyAsync(() => setup.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM outbox"), n => n == 0, "outbox drained (acknowledged by the broker)");
+
+    /// <summary>Waits until broker_marks hold one cluster id and acknowledged offsets covering <paramref name="items"/> messages.</summary>
+    private static Task<long> MarksKeptAsync(WorkerSetup setup, int items) =>
+        Poll.EventuallyAsync(
+            () => setup.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT coalesce(sum(acked + 1), 0)::bigint FROM broker_marks WHERE topic = $1 HAVING count(DISTINCT cluster_id) = 1", setup.Topic("Sentiment")),
+            n => n == items,
+            "broker marks kept for every acknowledged message");
 
     private static Task<long> OutcomesAsync(WorkerSetup setup, Guid id) => setup.CountAsync("""
         SELECT (SELECT count(*) FROM analysis_results WHERE item_id = $1)
