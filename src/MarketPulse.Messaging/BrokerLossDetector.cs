@@ -66,9 +66,11 @@ public sealed class BrokerLossDetector(KafkaProducer producer, string topic) : I
     public async Task<string?> CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var acknowledged = _acknowledged.ToArray();
-        var reason = Interlocked.Exchange(ref _wentBack, null)
-            ?? await ClusterChangedAsync(timeout, cancellationToken)
-            ?? await EndsBelowAcknowledgedAsync(acknowledged, timeout, cancellationToken);
+        var wentBack = Interlocked.Exchange(ref _wentBack, null);
+        // Asked every time, so that a loss seen first from the offsets also learns the new cluster id and is not
+        // reported a second time by the next check.
+        var clusterChanged = await ClusterChangedAsync(timeout, cancellationToken);
+        var reason = wentBack ?? clusterChanged ?? await EndsBelowAcknowledgedAsync(acknowledged, timeout, cancellationToken);
         if (reason is not null)
         {
             // What was acknowledged before the loss says nothing about the new broker, nor does a new broker's first

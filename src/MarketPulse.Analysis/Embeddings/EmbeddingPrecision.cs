@@ -8,4 +8,7 @@ public enum EmbeddingPrecision
 
     /// <summary>Int8 weights (<see cref="OnnxInt8Quantizer"/>) in every attention and feed-forward product but the feed-forward output.</summary>
     Int8,
+
+    /// <summary>Int8 weights in every weight product, the feed-forward output too: faster, further from float32 (measured, not the default).</summary>
+    Int8All,
 }

@@ -59,6 +59,10 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             // outliers that per-tensor activation quantisation handles worst (docs/sentiment-model.md).
             model = OnnxInt8Quantizer.Quantize(model, (rows, columns) => rows <= columns).Model;
         }
+        else if (precision == EmbeddingPrecision.Int8All)
+        {
+            model = OnnxInt8Quantizer.Quantize(model).Model;
+        }
 
         Precision = precision;
         ExposesLastLayerInput = exposeLastLayerInput;
@@ -78,7 +82,12 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         MiniLmGraph.ReadLastLayer(ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"));
 
     /// <summary>The model and, for int8, the variant: dedup keeps vectors of different variants apart.</summary>
-    public string ModelId => Precision == EmbeddingPrecision.Float32 ? Model : Model + "/int8";
+    public string ModelId => Precision switch
+    {
+        EmbeddingPrecision.Float32 => Model,
+        EmbeddingPrecision.Int8 => Model + "/int8",
+        _ => Model + "/int8-all",
+    };
 
     public int Dimensions => 384;
 

@@ -11,9 +11,11 @@ namespace MarketPulse.Ingestion;
 /// <see cref="BrokerLossDetector"/> whether that happened and, if so, queues again the items without an outcome
 /// (<see cref="ReplayQueue"/>: items still in the outbox are not queued twice, and an item analysed twice is
 /// harmless). A durable cluster never triggers it. What it saw of the broker is kept in <see cref="BrokerMarks"/> after
-/// every check and restored at start, so a broker replaced while no ingest process ran is noticed as well.
+/// every check and restored at start, so a broker replaced while no ingest process ran is noticed as well; not with
+/// the in-process broker, which is new at every start and whose items <see cref="RequeueOnStart"/> queues again.
 /// </summary>
 internal sealed class BrokerLossWatch(
+    KafkaEnvironment kafka,
     BrokerLossDetector detector,
     BrokerMarks marks,
     ReplayQueue queue,
@@ -31,7 +33,8 @@ internal sealed class BrokerLossWatch(
         }
 
         var requeuePending = false;
-        var restored = await RestoreAsync(stoppingToken);
+        var keepMarks = !kafka.IsMockCluster;
+        var restored = !keepMarks || await RestoreAsync(stoppingToken);
         using var timer = new PeriodicTimer(interval);
         try
         {
@@ -54,7 +57,10 @@ internal sealed class BrokerLossWatch(
                 }
 
                 metrics.BrokerChecks.Add(1);
-                await SaveAsync(lost, stoppingToken);
+                if (keepMarks)
+                {
+                    await SaveAsync(lost, stoppingToken);
+                }
                 if (requeuePending)
                 {
                     requeuePending = !await RequeueAsync(stoppingToken);

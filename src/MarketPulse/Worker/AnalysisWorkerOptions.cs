@@ -34,7 +34,8 @@ public sealed class AnalysisWorkerOptions
 
     /// <summary>
     /// <c>Int8</c> (default) runs MiniLM with int8 weight products, about twice as fast on these CPUs for a
-    /// 0.13-point lower weighted F1; <c>Float32</c> runs the model as shipped. Near-duplicates are only found
+    /// 0.13-point lower weighted F1; <c>Int8All</c> quantises the feed-forward output too (faster, a little less
+    /// accurate on Indian headlines; docs/sentiment-model.md); <c>Float32</c> runs the model as shipped. Near-duplicates are only found
     /// among vectors of the same precision.
     /// </summary>
     [EnumDataType(typeof(EmbeddingPrecision))]

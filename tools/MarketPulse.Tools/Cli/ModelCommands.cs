@@ -28,7 +28,7 @@ internal static class ModelCommands
         var seed = CommandOptions.WholeNumber("--seed", "random seed: the same data and seed give the same file", 42, 0, int.MaxValue);
         var precision = PrecisionOption();
         var securities = SecuritiesOption();
-        var command = new Command("train", "train the embedded sentiment model: --data FILE[:FORM] ... [--out FILE] [--seed N] [--precision int8|float32]")
+        var command = new Command("train", "train the embedded sentiment model: --data FILE[:FORM] ... [--out FILE] [--seed N] [--precision int8|int8all|float32]")
         {
             data, output, seed, precision, securities,
         };
@@ -55,7 +55,7 @@ internal static class ModelCommands
         };
         var precision = PrecisionOption();
         var securities = SecuritiesOption();
-        var command = new Command("eval", "evaluate the sentiment model: --data FILE[:FORM] ... [--split all|heldout|train] [--model FILE] [--precision int8|float32]")
+        var command = new Command("eval", "evaluate the sentiment model: --data FILE[:FORM] ... [--split all|heldout|train] [--model FILE] [--precision int8|int8all|float32]")
         {
             data, model, split, precision, securities,
         };
@@ -71,7 +71,7 @@ internal static class ModelCommands
 
     private static Option<EmbeddingPrecision> PrecisionOption() => new("--precision")
     {
-        Description = "MiniLM precision of the sentence vectors: int8 (the service default, Analysis:EmbeddingPrecision) or float32",
+        Description = "MiniLM precision of the sentence vectors: int8 (the service default, Analysis:EmbeddingPrecision), int8all (every product in int8) or float32",
         DefaultValueFactory = _ => EmbeddingPrecision.Int8,
     };
 
