@@ -34,10 +34,10 @@ internal sealed class BrokerLossWatch(
 
         var requeuePending = false;
         var keepMarks = !kafka.IsMockCluster;
-        var restored = !keepMarks || await RestoreAsync(stoppingToken);
         using var timer = new PeriodicTimer(interval);
         try
         {
+            var restored = !keepMarks || await RestoreAsync(stoppingToken);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 // Until the earlier marks are read, a check could not tell a broker replaced while ingest was away.
@@ -61,6 +61,7 @@ internal sealed class BrokerLossWatch(
                 {
                     await SaveAsync(lost, stoppingToken);
                 }
+
                 if (requeuePending)
                 {
                     requeuePending = !await RequeueAsync(stoppingToken);
