@@ -21,6 +21,9 @@ public sealed class BrokerLossDetector(KafkaProducer producer, string topic) : I
 
     public string Topic => topic;
 
+    /// <summary>How long one <see cref="CheckAsync"/> may wait for the broker when checks run every <paramref name="interval"/>: 1-10 s.</summary>
+    public static TimeSpan CheckTimeout(TimeSpan interval) => TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds, 1, 10));
+
     /// <summary>The cluster id last seen (null before the first answer) and the highest acknowledged offset per partition.</summary>
     public (string? ClusterId, KeyValuePair<int, long>[] Acknowledged) Marks() => (Volatile.Read(ref _clusterId), _acknowledged.ToArray());
 

@@ -29,7 +29,7 @@ public sealed class ConsumerRestartOnNewCluster(KafkaProducer producer, string t
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (await _detector.CheckAsync(TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds, 1, 10)), stoppingToken) is { } reason)
+                if (await _detector.CheckAsync(BrokerLossDetector.CheckTimeout(interval), stoppingToken) is { } reason)
                 {
                     Volatile.Write(ref _reason, reason);
                 }

@@ -48,7 +48,7 @@ internal sealed class BrokerLossWatch(
                 }
 
                 var lost = false;
-                if (await detector.CheckAsync(TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds, 1, 10)), stoppingToken) is { } reason)
+                if (await detector.CheckAsync(BrokerLossDetector.CheckTimeout(interval), stoppingToken) is { } reason)
                 {
                     metrics.BrokerLosses.Add(1);
                     IngestLog.BrokerLostMessages(logger, reason);

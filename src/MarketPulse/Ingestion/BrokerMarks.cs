@@ -33,8 +33,8 @@ internal sealed class BrokerMarks(Databases databases)
     }
 
     /// <summary>
-    /// Keeps this process's marks: rows of another cluster id (or all rows, after a loss) are replaced; on the same
-    /// cluster the higher offset of any process wins.
+    /// Keeps this process's marks: rows of another cluster id (or all rows, after a loss) are replaced, also when a
+    /// process on another cluster wrote them concurrently; on the same cluster the higher offset of any process wins.
     /// </summary>
     public async Task SaveAsync(string topic, string clusterId, IReadOnlyList<KeyValuePair<int, long>> acknowledged, bool afterLoss, CancellationToken cancellationToken)
     {
@@ -54,7 +54,8 @@ internal sealed class BrokerMarks(Databases databases)
                 INSERT INTO broker_marks (topic, partition, cluster_id, acked)
                 SELECT $1, p, $2, o FROM unnest($3::integer[], $4::bigint[]) AS m(p, o)
                 ON CONFLICT (topic, partition) DO UPDATE
-                SET acked = greatest(broker_marks.acked, excluded.acked), cluster_id = excluded.cluster_id, updated_at = now()
+                SET acked = CASE WHEN broker_marks.cluster_id = excluded.cluster_id THEN greatest(broker_marks.acked, excluded.acked) ELSE excluded.acked END,
+                    cluster_id = excluded.cluster_id, updated_at = now()
                 """, connection, transaction);
             upsert.Parameters.AddWithValue(topic);
             upsert.Parameters.AddWithValue(clusterId);

@@ -23,7 +23,7 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task Items_acknowledged_and_then_lost_by_the_broker_are_queued_again_and_analysed()
     {
-        await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
+        await using var setup = await CreateSetupAsync();
         var ingest = await setup.StartAsync(HostTarget.Ingest);
         var ids = await PostAsync(ingest);
         await OutboxDrainedAsync(setup);
@@ -33,10 +33,7 @@ public sealed class BrokerLossTests
         await Poll.EventuallyAsync(() => MetricAsync(ingest, "broker_losses"), n => n >= 1, "the loss noticed");
 
         await setup.StartAsync(HostTarget.Analyze);
-        foreach (var id in ids)
-        {
-            await Poll.EventuallyAsync(() => OutcomesAsync(setup, id), n => n == 1, $"one outcome for item {id}");
-        }
+        await EachHasOneOutcomeAsync(setup, ids);
 
         Assert.True(await MetricAsync(ingest, "items_requeued") >= ids.Count);
     }
@@ -44,12 +41,8 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task Items_the_broker_lost_while_no_ingest_process_ran_are_queued_again_by_the_next_one()
     {
-        await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
-        var first = await setup.StartAsync(HostTarget.Ingest);
-        var ids = await PostAsync(first);
-        await OutboxDrainedAsync(setup);
-        await MarksKeptAsync(setup, ids.Count);
-        await setup.StopAsync(first);
+        await using var setup = await CreateSetupAsync();
+        var ids = await PostedByAnIngestThatStoppedAsync(setup);
 
         // While no ingest process runs, the broker loses them; the next process has only the kept marks to go by.
         TestKafka.RecreateTopic(setup.Topic("Sentiment"), 2);
@@ -57,10 +50,7 @@ public sealed class BrokerLossTests
         await Poll.EventuallyAsync(() => MetricAsync(second, "broker_losses"), n => n == 1, "the loss noticed by the new process");
 
         await setup.StartAsync(HostTarget.Analyze);
-        foreach (var id in ids)
-        {
-            await Poll.EventuallyAsync(() => OutcomesAsync(setup, id), n => n == 1, $"one outcome for item {id}");
-        }
+        await EachHasOneOutcomeAsync(setup, ids);
 
         Assert.Equal(ids.Count, await MetricAsync(second, "items_requeued"));
     }
@@ -68,12 +58,8 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task An_ingest_restart_on_a_broker_that_kept_its_messages_requeues_nothing()
     {
-        await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
-        var first = await setup.StartAsync(HostTarget.Ingest);
-        await PostAsync(first);
-        await OutboxDrainedAsync(setup);
-        await MarksKeptAsync(setup, Texts.Length);
-        await setup.StopAsync(first);
+        await using var setup = await CreateSetupAsync();
+        await PostedByAnIngestThatStoppedAsync(setup);
 
         var second = await setup.StartAsync(HostTarget.Ingest);
         var after = await Poll.UntilAsync(() => MetricAsync(second, "broker_checks"), n => n >= 5);
@@ -87,7 +73,7 @@ public sealed class BrokerLossTests
     [Fact]
     public async Task A_broker_that_keeps_its_messages_never_triggers_a_requeue()
     {
-        await using var setup = await WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
+        await using var setup = await CreateSetupAsync();
         var ingest = await setup.StartAsync(HostTarget.Ingest);
         await PostAsync(ingest);
         await OutboxDrainedAsync(setup);
@@ -99,6 +85,28 @@ public sealed class BrokerLossTests
         Assert.Equal(0, await MetricAsync(ingest, "broker_losses"));
         Assert.Equal(0, await setup.Databases.ScalarAsync<long>(DatabaseKind.Raw, "SELECT count(*) FROM outbox"));
         Assert.Equal(Texts.Length, setup.ReadTopic("Sentiment", Texts.Length).Count);
+    }
+
+    private static Task<WorkerSetup> CreateSetupAsync() =>
+        WorkerSetup.CreateAsync(partitions: 2, ("Kafka:LossCheckInterval", "00:00:00.200"));
+
+    /// <summary>An ingest process posts the texts, sees them acknowledged and its marks kept, and stops.</summary>
+    private static async Task<List<Guid>> PostedByAnIngestThatStoppedAsync(WorkerSetup setup)
+    {
+        var ingest = await setup.StartAsync(HostTarget.Ingest);
+        var ids = await PostAsync(ingest);
+        await OutboxDrainedAsync(setup);
+        await MarksKeptAsync(setup, ids.Count);
+        await setup.StopAsync(ingest);
+        return ids;
+    }
+
+    private static async Task EachHasOneOutcomeAsync(WorkerSetup setup, List<Guid> ids)
+    {
+        foreach (var id in ids)
+        {
+            await Poll.EventuallyAsync(() => OutcomesAsync(setup, id), n => n == 1, $"one outcome for item {id}");
+        }
     }
 
     private static async Task<List<Guid>> PostAsync(TestApp app)
