@@ -12,6 +12,23 @@ namespace MarketPulse.Analysis.Dedup;
 internal static class DedupScripts
 {
     /// <summary>
+    /// The band insert both inserting scripts share: appends a packed handle to a band field whose current value
+    /// (false when absent) the caller has. A band key's TTL ends at the same instant for every insert of its
+    /// bucket (bucket end plus window), so it is set when a field is created; a key that holds a field has it.
+    /// </summary>
+    private const string AppendHandle = """
+        local function appendHandle(key, field, v, packed, ttl)
+          if v then
+            redis.call('HSET', key, field, v .. packed)
+          else
+            redis.call('HSET', key, field, packed)
+            redis.call('PEXPIRE', key, ttl)
+          end
+        end
+
+        """;
+
+    /// <summary>
     /// KEYS[1] exact-hash key. ARGV: now (ms), window (ms), item id.
     /// Value: float64 time of the first item, then its id. Returns {'new'}, {'self'} or {'dup', id}.
     /// </summary>
@@ -42,7 +59,7 @@ internal static class DedupScripts
     /// Returns {'near', id, similarity, examined, size} or {'original', handle, best similarity, examined, size};
     /// 'self' instead of 'near' when the match is this very item (a retried call).
     /// </summary>
-    public const string Near = """
+    public const string Near = AppendHandle + """
         local zkey, seqkey = KEYS[1], KEYS[2]
         local ns = ARGV[1]
         local now = tonumber(ARGV[2])
@@ -59,9 +76,11 @@ internal static class DedupScripts
         local nk = nb * tonumber(ARGV[13])
         local fields = 13 + nk
 
-        local hits, handles = {}, {}
+        -- the current bucket's band values (its keys come last) are kept for the insert, which appends to them
+        local hits, handles, current, changed = {}, {}, {}, false
         for k = 1, nk do
           local v = redis.call('HGET', ARGV[13 + k], ARGV[fields + (k - 1) % nb + 1])
+          if k > nk - nb then current[k - nk + nb] = v end
           if v then
             for p = 1, #v, 4 do
               local h = struct.unpack('<I4', v, p)
@@ -93,6 +112,7 @@ internal static class DedupScripts
                   if struct.unpack('<I4', v, p) ~= h then out[#out + 1] = string.sub(v, p, p + 3) end
                 end
                 if #out == 0 then redis.call('HDEL', key, field) else redis.call('HSET', key, field, table.concat(out)) end
+                changed = true
               end
             end
           elseif #rec >= 12 + dims then
@@ -122,9 +142,9 @@ internal static class DedupScripts
         local packed = struct.pack('<I4', h)
         for j = 1, nb do
           local key, field = ARGV[13 + nk - nb + j], ARGV[fields + j]
-          local v = redis.call('HGET', key, field)
-          redis.call('HSET', key, field, (v or '') .. packed)
-          redis.call('PEXPIRE', key, bucketTtl)
+          local v = current[j]
+          if changed then v = redis.call('HGET', key, field) end
+          appendHandle(key, field, v, packed, bucketTtl)
         end
         redis.call('ZADD', zkey, now, h)
         redis.call('ZREMRANGEBYSCORE', zkey, '-inf', '(' .. (now - window))
@@ -143,7 +163,7 @@ internal static class DedupScripts
     /// several items. KEYS as in <see cref="Near"/>. ARGV: 1 namespace, 2 now, 3 window, 4 bucket TTL, 5 max
     /// vectors, 6 band count n, 7 item count c, then per item: id, stored form, n band keys, n fields.
     /// </summary>
-    public const string InsertBatch = """
+    public const string InsertBatch = AppendHandle + """
         local zkey, seqkey = KEYS[1], KEYS[2]
         local ns = ARGV[1]
         local now = tonumber(ARGV[2])
@@ -159,9 +179,7 @@ internal static class DedupScripts
           local packed = struct.pack('<I4', h)
           for j = 1, nb do
             local key, field = ARGV[at + 2 + j], ARGV[at + 2 + nb + j]
-            local v = redis.call('HGET', key, field)
-            redis.call('HSET', key, field, (v or '') .. packed)
-            redis.call('PEXPIRE', key, bucketTtl)
+            appendHandle(key, field, redis.call('HGET', key, field), packed, bucketTtl)
           end
           redis.call('ZADD', zkey, now, h)
           at = at + 2 + 2 * nb

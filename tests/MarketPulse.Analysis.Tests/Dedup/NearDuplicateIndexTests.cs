@@ -168,7 +168,13 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         options.Window = TimeSpan.FromSeconds(1);
         using var index = Dedup.Index(fixture.Redis, options);
         await index.CheckExactAsync("x", TextFingerprint.Hash("short lived"), CancellationToken.None);
-        await index.CheckNearAsync("x", SyntheticVectors.RandomUnit(_random, Dedup.Dimensions), Dedup.Model, CancellationToken.None);
+        var first = SyntheticVectors.RandomUnit(_random, Dedup.Dimensions);
+        await index.CheckNearAsync("x", first, Dedup.Model, CancellationToken.None);
+        // A similar original shares band fields with the first (appended to) and creates others (set with a TTL).
+        var similar = await index.CheckNearAsync("y", SyntheticVectors.AtSimilarity(_random, first, 0.94), Dedup.Model, CancellationToken.None);
+        Assert.Equal(DedupOutcome.Original, similar.Outcome);
+        Assert.Equal(2 * options.Bands, await BandHandlesAsync());
+        Assert.True(await SharedBandFieldsAsync() > 0, "the two vectors share no band field");
         var before = await fixture.KeysAsync(_prefix);
         // Every key has a TTL of at most two windows (or, on a slow machine, is already gone): none lives forever.
         Assert.All(before, key =>
@@ -238,6 +244,18 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         }
 
         return handles;
+    }
+
+    /// <summary>Band fields that hold more than one handle.</summary>
+    private async Task<int> SharedBandFieldsAsync()
+    {
+        var shared = 0;
+        foreach (var key in (await fixture.KeysAsync(_prefix)).Where(k => k.ToString().Contains("}:b:", StringComparison.Ordinal)))
+        {
+            shared += (await fixture.Redis.GetDatabase().HashGetAllAsync(key)).Count(entry => ((byte[])entry.Value!).Length > 4);
+        }
+
+        return shared;
     }
 
     [Fact]
