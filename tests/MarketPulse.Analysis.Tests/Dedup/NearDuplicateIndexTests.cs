@@ -168,13 +168,7 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
         options.Window = TimeSpan.FromSeconds(1);
         using var index = Dedup.Index(fixture.Redis, options);
         await index.CheckExactAsync("x", TextFingerprint.Hash("short lived"), CancellationToken.None);
-        var first = SyntheticVectors.RandomUnit(_random, Dedup.Dimensions);
-        await index.CheckNearAsync("x", first, Dedup.Model, CancellationToken.None);
-        // A similar original shares band fields with the first (appended to) and creates others (set with a TTL).
-        var similar = await index.CheckNearAsync("y", SyntheticVectors.AtSimilarity(_random, first, 0.94), Dedup.Model, CancellationToken.None);
-        Assert.Equal(DedupOutcome.Original, similar.Outcome);
-        Assert.Equal(2 * options.Bands, await BandHandlesAsync());
-        Assert.True(await SharedBandFieldsAsync() > 0, "the two vectors share no band field");
+        await index.CheckNearAsync("x", SyntheticVectors.RandomUnit(_random, Dedup.Dimensions), Dedup.Model, CancellationToken.None);
         var before = await fixture.KeysAsync(_prefix);
         // Every key has a TTL of at most two windows (or, on a slow machine, is already gone): none lives forever.
         Assert.All(before, key =>
@@ -188,6 +182,26 @@ public sealed class NearDuplicateIndexTests(RedisFixture fixture) : IClassFixtur
 
         Assert.NotEmpty(before);
         Assert.Empty(remaining);
+    }
+
+    [Fact]
+    public async Task An_insert_into_existing_band_fields_appends_and_every_band_key_keeps_a_ttl()
+    {
+        var options = Dedup.Options(_prefix);
+        using var index = Dedup.Index(fixture.Redis, options);
+        var first = SyntheticVectors.RandomUnit(_random, Dedup.Dimensions);
+        await index.CheckNearAsync("x", first, Dedup.Model, CancellationToken.None);
+
+        // A similar original shares band fields with the first (appended to) and creates others (set with a TTL).
+        var similar = await index.CheckNearAsync("y", SyntheticVectors.AtSimilarity(_random, first, 0.94), Dedup.Model, CancellationToken.None);
+
+        Assert.Equal(DedupOutcome.Original, similar.Outcome);
+        Assert.Equal(2 * options.Bands, await BandHandlesAsync());
+        Assert.True(await SharedBandFieldsAsync() > 0, "the two vectors share no band field");
+        var db = fixture.Redis.GetDatabase();
+        var bandKeys = (await fixture.KeysAsync(_prefix)).Where(k => k.ToString().Contains("}:b:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(bandKeys);
+        Assert.All(bandKeys, key => Assert.True(db.KeyTimeToLive(key) is { } ttl && ttl <= 2 * options.Window, $"{key} has no expiry"));
     }
 
     [Fact]
