@@ -43,4 +43,27 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Contains("train never reads it", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
+
+    [Theory]
+    [InlineData("--cross-fit 1", "at least 2 folds")]
+    [InlineData("--headline-data {tfns}", "only read with --cross-fit")]
+    [InlineData("--cross-fit 5 --headline-data {valid}", "training never reads it")]
+    public async Task Train_entity_sentiment_refuses_a_bad_cross_fit_before_it_embeds_anything(string arguments, string message)
+    {
+        var sentfin = Path.Combine(_folder, "sentfin.csv");
+        var tfns = Path.Combine(_folder, "train.csv");
+        var valid = Path.Combine(_folder, "valid.csv");
+        File.WriteAllText(sentfin, "id,headline,entities\n1,Sensex falls,\"{\"\"Sensex\"\": \"\"negative\"\"}\"\n");
+        File.WriteAllText(tfns, "text,label\nStocks rally,1\n");
+        File.WriteAllText(valid, "text,label\nStocks fall,0\n");
+        var output = Path.Combine(_folder, "entity-sentiment.bin");
+        string[] head = ["train", "entity-sentiment", "--data", sentfin, "--out", output];
+        var tail = arguments.Replace("{tfns}", tfns, StringComparison.Ordinal).Replace("{valid}", valid, StringComparison.Ordinal).Split(' ');
+
+        var parse = ToolsCommandLine.Build([]).Parse([.. head, .. tail]);
+        var error = await Assert.ThrowsAsync<UsageException>(() => parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
 }

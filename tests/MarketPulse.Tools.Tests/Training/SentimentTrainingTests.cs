@@ -44,7 +44,8 @@ public sealed class SentimentTrainingTests(EmbedderFixture fixture)
         Amazon opens a new office in Hyderabad,2
         """;
 
-    private static readonly SentimentTrainingOptions Small = new()
+    /// <summary>Settings small enough to train in a second on a few dozen rows; shared with the cross-fit tests.</summary>
+    internal static readonly SentimentTrainingOptions Small = new()
     {
         Seed = 7,
         HoldoutFraction = 0.3,

@@ -60,17 +60,88 @@ internal static class EntityCommands
     {
         var data = new Option<string>("--data") { Description = "SEntFiN train.csv (id,headline,entities); its held-out split is never fitted on", Required = true, HelpName = "FILE" };
         var output = new Option<string?>("--out") { Description = "where to write the model (default: the committed " + SentimentPath + ")", HelpName = "FILE" };
-        var cache = new Option<string?>("--cache") { Description = "file that keeps the headline model's predictions between runs (keyed by its version), so headlines are embedded once", HelpName = "FILE" };
+        var cache = new Option<string?>("--cache") { Description = "file that keeps the headline model's predictions between runs (keyed by its version and the cross-fit), so headlines are embedded once", HelpName = "FILE" };
         var bits = CommandOptions.WholeNumber("--bits", "feature hash table size, log2", 16, 10, 22);
-        var command = new Command("entity-sentiment", "train the entity sentiment model: --data train.csv [--cache FILE] [--bits N] [--out FILE]") { data, output, cache, bits };
-        command.SetAction((parse, cancellationToken) =>
+        var crossFit = CommandOptions.WholeNumber("--cross-fit", "train the entity model on out-of-fold headline predictions from this many headline models (0: the shipped model's, in-sample)", 0, 0, 20);
+        var headlineData = new Option<string[]>("--headline-data")
+        {
+            Description = "with --cross-fit: the headline model's other training files (TFNS train.csv), fitted part only, in the order train was given them",
+            HelpName = "FILE",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        var seed = CommandOptions.WholeNumber("--seed", "seed of the cross-fit headline models (the shipped model's is 42)", 42, 0, int.MaxValue);
+        var command = new Command("entity-sentiment", "train the entity sentiment model: --data train.csv [--cross-fit K --headline-data tfns/train.csv] [--cache FILE] [--bits N] [--out FILE]")
+        {
+            data, output, cache, bits, crossFit, headlineData, seed,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var rows = SentfinCsv.Read(Existing(parse.GetValue(data)!));
+            var folds = parse.GetValue(crossFit);
+            var others = parse.GetValue(headlineData) ?? [];
+            if (folds == 1)
+            {
+                throw new UsageException("--cross-fit needs at least 2 folds (or 0 for the shipped model's predictions).");
+            }
+
+            if (folds == 0 && others.Length > 0)
+            {
+                throw new UsageException("--headline-data is only read with --cross-fit K.");
+            }
+
+            // The headline model's other training files, checked before anything is embedded.
+            var otherRows = new List<LabeledText>();
+            foreach (var file in ModelCommands.Files(others))
+            {
+                if (file.IsEvaluationOnly())
+                {
+                    throw new UsageException($"{file.Path} is TFNS valid.csv, which is only for reporting: training never reads it.");
+                }
+
+                otherRows.AddRange(file.Read(DataSplit.Train).Sentences);
+            }
+
             var model = SentimentModel.LoadEmbedded();
-            var headline = HeadlinePredictions(rows, model, parse.GetValue(cache), cancellationToken);
+            var fitted = rows.Where(h => !HeldOutSplit.IsHeldOut(h.Id)).ToList();
+            var heldOut = rows.Where(h => HeldOutSplit.IsHeldOut(h.Id)).ToList();
+            // Held-out headlines always get the shipped model's predictions: that is what the analyser gives new text.
+            var headline = HeadlinePredictions(heldOut, model, parse.GetValue(cache), cancellationToken);
+            if (folds == 0)
+            {
+                foreach (var (id, p) in HeadlinePredictions(fitted, model, parse.GetValue(cache), cancellationToken))
+                {
+                    headline[id] = p;
+                }
+            }
+            else
+            {
+                var options = new SentimentTrainingOptions { Seed = parse.GetValue(seed) };
+                var key = string.Create(CultureInfo.InvariantCulture, $"crossfit{folds}-seed{options.Seed}-{otherRows.Count}");
+                if (ReadCache(parse.GetValue(cache), model, key) is { } cached && fitted.All(h => cached.ContainsKey(h.Id)))
+                {
+                    Console.WriteLine($"cross-fit predictions of {fitted.Count} headlines read from the cache");
+                }
+                else
+                {
+                    using var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8);
+                    cached = await CrossFitHeadlines.PredictAsync(fitted, otherRows, folds, options, embedder, Console.Out, cancellationToken);
+                    WriteCache(parse.GetValue(cache), model, key, cached);
+                }
+
+                foreach (var h in fitted)
+                {
+                    headline[h.Id] = cached[h.Id];
+                }
+
+                var single = fitted.Where(h => h.SharedLabel is not null).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"out-of-fold headline accuracy on {single.Count} fitted single-label headlines: {single.Count(h => headline[h.Id].Label == h.SharedLabel) / (double)single.Count:F4}"));
+            }
+
             var shape = new EntitySentimentModel(parse.GetValue(bits));
-            var fit = EntitySentimentTraining.Rows(rows.Where(h => !HeldOutSplit.IsHeldOut(h.Id)).ToList(), h => headline[h.Id], shape);
-            var held = EntitySentimentTraining.Rows(rows.Where(h => HeldOutSplit.IsHeldOut(h.Id)).ToList(), h => headline[h.Id], shape);
+            var fit = EntitySentimentTraining.Rows(fitted, h => headline[h.Id], shape);
+            var held = EntitySentimentTraining.Rows(heldOut, h => headline[h.Id], shape);
             var watch = Stopwatch.StartNew();
             var trained = EntitySentimentTraining.Train(fit, parse.GetValue(bits), Console.Out, cancellationToken);
             Console.WriteLine($"trained in {watch.Elapsed.TotalSeconds:F1} s (after the headline predictions)");
@@ -83,49 +154,64 @@ internal static class EntityCommands
             Console.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes)");
             Console.WriteLine("== held-out gold mentions (the analyser's own spans: eval entities)");
             Console.WriteLine(EntitySentimentTraining.Report(trained, held));
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
 
+    private static string? CachePath(string? cache, SentimentModel model, string key) => cache is null ? null : cache + "." + model.Version + "." + key;
+
+    private static Dictionary<string, SentimentPrediction>? ReadCache(string? cache, SentimentModel model, string key)
+    {
+        var path = CachePath(cache, model, key);
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var predictions = new Dictionary<string, SentimentPrediction>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(path))
+        {
+            var f = line.Split('\t');
+            predictions[f[0]] = new SentimentPrediction(Enum.Parse<SentimentLabel>(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture));
+        }
+
+        return predictions;
+    }
+
+    private static void WriteCache(string? cache, SentimentModel model, string key, Dictionary<string, SentimentPrediction> predictions)
+    {
+        if (CachePath(cache, model, key) is { } path)
+        {
+            File.WriteAllLines(path, predictions.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}\t{p.Value.Label}\t{p.Value.Score:R}\t{p.Value.Confidence:R}")));
+        }
+    }
+
     private static Dictionary<string, SentimentPrediction> HeadlinePredictions(IReadOnlyList<SentfinHeadline> rows, SentimentModel model, string? cache, CancellationToken cancellationToken)
     {
-        var predictions = new Dictionary<string, SentimentPrediction>(StringComparer.Ordinal);
-        var cachePath = cache is null ? null : cache + "." + model.Version;
-        if (cachePath is not null && File.Exists(cachePath))
+        var cached = ReadCache(cache, model, "shipped") ?? new Dictionary<string, SentimentPrediction>(StringComparer.Ordinal);
+        if (rows.All(h => cached.ContainsKey(h.Id)))
         {
-            foreach (var line in File.ReadLines(cachePath))
-            {
-                var f = line.Split('\t');
-                predictions[f[0]] = new SentimentPrediction(Enum.Parse<SentimentLabel>(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture));
-            }
-
-            if (rows.All(h => predictions.ContainsKey(h.Id)))
-            {
-                return predictions;
-            }
+            return rows.ToDictionary(h => h.Id, h => cached[h.Id], StringComparer.Ordinal);
         }
 
         using var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8);
-        for (var k = 0; k < rows.Count; k += 64)
+        var missing = rows.Where(h => !cached.ContainsKey(h.Id)).ToList();
+        for (var k = 0; k < missing.Count; k += 64)
         {
-            var batch = rows.Skip(k).Take(64).ToList();
+            var batch = missing.Skip(k).Take(64).ToList();
             var texts = batch.Select(h => h.Text).ToList();
             var p = model.Predict(texts, embedder.Embed(texts, cancellationToken));
             for (var j = 0; j < batch.Count; j++)
             {
-                predictions[batch[j].Id] = p[j];
+                cached[batch[j].Id] = p[j];
             }
 
-            Console.Error.WriteLine($"headline model {Math.Min(k + 64, rows.Count)}/{rows.Count}");
+            Console.Error.WriteLine($"headline model {Math.Min(k + 64, missing.Count)}/{missing.Count}");
         }
 
-        if (cachePath is not null)
-        {
-            File.WriteAllLines(cachePath, predictions.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}\t{p.Value.Label}\t{p.Value.Score:R}\t{p.Value.Confidence:R}")));
-        }
-
-        return predictions;
+        WriteCache(cache, model, "shipped", cached);
+        return rows.ToDictionary(h => h.Id, h => cached[h.Id], StringComparer.Ordinal);
     }
 
     public static Command CreateEval()

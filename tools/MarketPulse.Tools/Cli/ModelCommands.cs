@@ -81,7 +81,8 @@ internal static class ModelCommands
         HelpName = "DIR",
     };
 
-    private static List<TrainingFile> Files(string[] specs)
+    /// <summary>Parses <c>--data</c> specs; a file that is missing or of no known layout is a usage error.</summary>
+    internal static List<TrainingFile> Files(string[] specs)
     {
         var files = new List<TrainingFile>();
         foreach (var spec in specs)

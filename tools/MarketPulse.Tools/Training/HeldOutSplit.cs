@@ -21,6 +21,15 @@ public static class HeldOutSplit
         return Hash(Seed + "\u0001" + key.Trim()) % 100 < Percent;
     }
 
+    /// <summary>A stable bucket in [0, <paramref name="buckets"/>) for <paramref name="key"/>, independent of the held-out split for another <paramref name="salt"/>.</summary>
+    public static int Bucket(string salt, string key, int buckets)
+    {
+        ArgumentNullException.ThrowIfNull(salt);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(buckets, 1);
+        return (int)(Hash(salt + "\u0001" + key.Trim()) % (ulong)buckets);
+    }
+
     /// <summary>Whether a row with this key is used under <paramref name="split"/>.</summary>
     public static bool Includes(DataSplit split, string key) => split switch
     {
