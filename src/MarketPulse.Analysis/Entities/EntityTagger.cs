@@ -14,8 +14,9 @@ public sealed record TaggerLattice(int[][] Own, int[][][] Transition);
 
 /// <summary>
 /// A trained recogniser of entity mentions: an averaged-perceptron BIO tagger over hashed features of each word
-/// (the word, its lower case, shape, 3-letter prefix and suffix, the neighbouring words, whether the catalogue
-/// covers it and with which type, whether it is a known sector, commodity or market word) and the previous tag,
+/// (the word, its lower case, shape, 3- and 4-letter prefix and suffix, the neighbouring words, whether the catalogue
+/// covers it and with which type, whether it is a known sector, commodity or market word, how the word is usually
+/// cased inside a sentence: <see cref="WordCasing"/>) and the previous tag,
 /// trained as a structured perceptron and decoded with Viterbi over the tag sequence. It finds names it has never seen ("Shalimar Paints", "Karvy"); the catalogue
 /// then links them. Trained by <c>marketpulse train entities</c> with a fixed seed; thread-safe once built.
 /// </summary>
@@ -25,21 +26,28 @@ public sealed partial class EntityTagger
     public const int Outside = 0, Begin = 1, Inside = 2, Tags = 3;
 
     private const string ResourceName = "MarketPulse.Analysis.Entities.entity-tagger.bin";
-    private const int Magic = 0x4E455231; // "NER1"
+    // "NER1": feature set 1, weights only. "NER2": feature set 2 (4-letter affixes, the casing feature when a table
+    // is present), the weights, then whether a word casing table follows, and the table.
+    private const int Magic1 = 0x4E455231;
+    private const int Magic2 = 0x4E455232;
 
     private readonly float[] weights;
     private readonly int bits;
 
+    /// <summary>Which features the weights were trained on: 1 for files written before the affix and casing features.</summary>
+    private readonly int features;
+
+    /// <summary>A new, untrained tagger with the current feature set.</summary>
     public EntityTagger(int bits = 18)
+        : this(bits, new float[(1 << bits) * Tags], 2)
     {
-        this.bits = bits;
-        weights = new float[(1 << bits) * Tags];
     }
 
-    private EntityTagger(int bits, float[] weights)
+    private EntityTagger(int bits, float[] weights, int features)
     {
         this.bits = bits;
         this.weights = weights;
+        this.features = features;
     }
 
     /// <summary>The words of <paramref name="text"/>: runs of letters/digits (with inner <c>'&amp;.-</c>, but not a possessive <c>'s</c>) or single symbols.</summary>
@@ -54,6 +62,12 @@ public sealed partial class EntityTagger
 
         return tokens;
     }
+
+    /// <summary>
+    /// How words are cased inside sentences (<see cref="WordCasing"/>), read as a feature when set; saved with the
+    /// weights. Training sets it before it builds lattices.
+    /// </summary>
+    public WordCasing? Casing { get; set; }
 
     /// <summary>Mention spans (start, length, confidence) in <paramref name="text"/>; <paramref name="hints"/> is a per-token catalogue feature (or null).</summary>
     public List<(int Start, int Length, double Confidence)> Find(string text, List<TaggerToken> tokens, string?[]? hints)
@@ -94,16 +108,18 @@ public sealed partial class EntityTagger
         var own = new int[tokens.Count][];
         var transition = new int[tokens.Count][][];
         var features = new List<int>(32);
+        // The casing class of every token, looked up once: each token's features read its own and its neighbours'.
+        var cased = Casing is { } casing && this.features >= 2 ? tokens.Select(t => casing.Bucket(text.Substring(t.Start, t.Length))).ToArray() : null;
         for (var i = 0; i < tokens.Count; i++)
         {
             features.Clear();
-            OwnFeatures(text, tokens, hints, i, features);
+            OwnFeatures(text, tokens, hints, cased, i, features);
             own[i] = [.. features];
             transition[i] = new int[Tags + 1][];
             for (var p = -1; p < Tags; p++)
             {
                 features.Clear();
-                TransitionFeatures(text, tokens, hints, i, p, features);
+                TransitionFeatures(text, tokens, hints, cased, i, p, features);
                 transition[i][p + 1] = [.. features];
             }
         }
@@ -229,7 +245,7 @@ public sealed partial class EntityTagger
     }
 
     /// <summary>Hashed feature ids of token <paramref name="i"/> that do not depend on the previous tag.</summary>
-    public void OwnFeatures(string text, List<TaggerToken> tokens, string?[]? hints, int i, List<int> into)
+    private void OwnFeatures(string text, List<TaggerToken> tokens, string?[]? hints, string[]? cased, int i, List<int> into)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(into);
@@ -263,10 +279,27 @@ public sealed partial class EntityTagger
         Add(into, "cp=" + (i > 0 ? hints?[i - 1] ?? "-" : "<s>") + "|" + hint);
         Add(into, "k=" + lexicon);
         Add(into, "kn=" + lexicon + "|" + (i + 1 < tokens.Count ? EntityTypes.LexiconHint(next) ?? "-" : "</s>"));
+        if (features >= 2)
+        {
+            Add(into, "p4=" + lower[..Math.Min(4, lower.Length)]);
+            Add(into, "x4=" + lower[Math.Max(0, lower.Length - 4)..]);
+            Add(into, "x2=" + lower[Math.Max(0, lower.Length - 2)..] + "|" + shape);
+        }
+
+        if (cased is not null)
+        {
+            var own = cased[i];
+            var nextCased = i + 1 < tokens.Count ? cased[i + 1] : "</s>";
+            var prevCased = i > 0 ? cased[i - 1] : "<s>";
+            Add(into, "cs=" + own);
+            Add(into, "csf=" + own + "|" + (i == 0) + "|" + shape);
+            Add(into, "csn=" + own + "|" + nextCased);
+            Add(into, "csp=" + prevCased + "|" + own);
+        }
     }
 
     /// <summary>Hashed feature ids pairing token <paramref name="i"/> with the previous tag (-1 at the start).</summary>
-    public void TransitionFeatures(string text, List<TaggerToken> tokens, string?[]? hints, int i, int previousTag, List<int> into)
+    private void TransitionFeatures(string text, List<TaggerToken> tokens, string?[]? hints, string[]? cased, int i, int previousTag, List<int> into)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(into);
@@ -276,6 +309,10 @@ public sealed partial class EntityTagger
         Add(into, "tw=" + pt + "|" + word.ToLowerInvariant());
         Add(into, "ts=" + pt + "|" + Shape(word));
         Add(into, "tc=" + pt + "|" + (hints?[i] ?? "-"));
+        if (cased is not null)
+        {
+            Add(into, "tcs=" + pt + "|" + cased[i] + "|" + Shape(word));
+        }
     }
 
     /// <summary>Class scores of the features.</summary>
@@ -326,7 +363,7 @@ public sealed partial class EntityTagger
     {
         using var gzip = new GZipStream(stream, CompressionLevel.SmallestSize, leaveOpen: true);
         using var writer = new BinaryWriter(gzip);
-        writer.Write(Magic);
+        writer.Write(features == 1 ? Magic1 : Magic2);
         writer.Write(bits);
         // Sparse: most buckets stay zero.
         var nonZero = 0;
@@ -347,13 +384,20 @@ public sealed partial class EntityTagger
                 writer.Write((Half)weights[i]);
             }
         }
+
+        if (features >= 2)
+        {
+            writer.Write(Casing is not null);
+            Casing?.Save(writer);
+        }
     }
 
     public static EntityTagger Load(Stream stream)
     {
         using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(gzip);
-        if (reader.ReadInt32() != Magic)
+        var magic = reader.ReadInt32();
+        if (magic is not (Magic1 or Magic2))
         {
             throw new InvalidDataException("not an entity tagger file");
         }
@@ -367,7 +411,8 @@ public sealed partial class EntityTagger
             weights[i] = (float)reader.ReadHalf();
         }
 
-        return new EntityTagger(bits, weights);
+        var features = magic == Magic1 ? 1 : 2;
+        return new EntityTagger(bits, weights, features) { Casing = features >= 2 && reader.ReadBoolean() ? WordCasing.Load(reader) : null };
     }
 
     /// <summary>The tagger built into the assembly, or null when it was not.</summary>

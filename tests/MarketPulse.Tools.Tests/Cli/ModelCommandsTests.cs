@@ -36,8 +36,7 @@ public sealed class ModelCommandsTests : IDisposable
         File.WriteAllText(valid, "text,label\nStocks fall,0\n");
         var output = Path.Combine(_folder, "model.bin");
 
-        var parse = ToolsCommandLine.Build([]).Parse(["train", "--data", train, valid, "--out", output]);
-        var error = await Assert.ThrowsAsync<UsageException>(() => parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        var error = await RefusedAsync(["train", "--data", train, valid, "--out", output]);
 
         Assert.Contains("valid.csv", error.Message, StringComparison.Ordinal);
         Assert.Contains("train never reads it", error.Message, StringComparison.Ordinal);
@@ -60,10 +59,47 @@ public sealed class ModelCommandsTests : IDisposable
         string[] head = ["train", "entity-sentiment", "--data", sentfin, "--out", output];
         var tail = arguments.Replace("{tfns}", tfns, StringComparison.Ordinal).Replace("{valid}", valid, StringComparison.Ordinal).Split(' ');
 
-        var parse = ToolsCommandLine.Build([]).Parse([.. head, .. tail]);
-        var error = await Assert.ThrowsAsync<UsageException>(() => parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        var error = await RefusedAsync([.. head, .. tail]);
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("--casing-corpus {valid}", "training never reads it")]
+    [InlineData("--casing-corpus {sentfin}", "counted already")]
+    [InlineData("--folds 1", "at least 2 folds")]
+    public async Task Train_entities_refuses_a_bad_casing_corpus_or_fold_count_and_writes_nothing(string arguments, string message)
+    {
+        var sentfin = Path.Combine(_folder, "sentfin.csv");
+        var valid = Path.Combine(_folder, "valid.csv");
+        File.WriteAllText(sentfin, "id,headline,entities\n1,Sensex falls,\"{\"\"Sensex\"\": \"\"negative\"\"}\"\n");
+        File.WriteAllText(valid, "text,label\nStocks fall,0\n");
+        var output = Path.Combine(_folder, "entity-tagger.bin");
+        string[] head = ["train", "entities", "--data", sentfin, "--out", output];
+        var tail = arguments.Replace("{sentfin}", sentfin, StringComparison.Ordinal).Replace("{valid}", valid, StringComparison.Ordinal).Split(' ');
+
+        var error = await RefusedAsync([.. head, .. tail]);
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Eval_entities_says_when_the_split_has_no_headlines()
+    {
+        var sentfin = Path.Combine(_folder, "probe.csv");
+        File.WriteAllText(sentfin, "id,headline,entities\n1,Sensex falls,\"{\"\"Sensex\"\": \"\"negative\"\"}\"\n");
+
+        var error = await RefusedAsync(["eval", "entities", "--data", sentfin, "--split", "heldout"]);
+
+        Assert.Contains("--split all", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the command line and returns the usage error it must end with.</summary>
+    private static Task<UsageException> RefusedAsync(string[] arguments)
+    {
+        var parse = ToolsCommandLine.Build([]).Parse(arguments);
+        return Assert.ThrowsAsync<UsageException>(() => parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 }

@@ -47,7 +47,12 @@ public static class EntityTraining
     /// above <paramref name="minPrecision"/> (recall is what the shift buys), then trains again on all of
     /// <paramref name="headlines"/> with the same seed and applies the chosen shift.
     /// </summary>
-    public static EntityTagger TrainTuned(IReadOnlyList<SentfinHeadline> headlines, SecurityCatalog catalog, int epochs, int seed, double minPrecision, TextWriter progress)
+    /// <remarks>
+    /// With a <paramref name="corpus"/>, the tagger reads the word casing feature (<see cref="WordCasing"/>): its table
+    /// counts the corpus and the headlines it is trained on; the probe's leaves out the inner split, so the shift is
+    /// chosen on headlines the table has not seen, as a new text's are. Without one (null) there is no casing feature.
+    /// </remarks>
+    public static EntityTagger TrainTuned(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, TextWriter progress)
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(progress);
@@ -55,7 +60,7 @@ public static class EntityTraining
         var inner = headlines.Where(h => HeldOutSplit.IsHeldOut("entity-tagger-inner:" + h.Id)).ToList();
         var rest = headlines.Where(h => !HeldOutSplit.IsHeldOut("entity-tagger-inner:" + h.Id)).ToList();
         progress.WriteLine($"tuning: {rest.Count} headlines to fit, {inner.Count} to choose the Begin shift on");
-        var probe = Train(rest, catalogue, epochs, seed, progress);
+        var probe = Train(rest, corpus is null ? null : Casing(corpus, rest), catalogue, epochs, seed, progress);
         var chosen = 0f;
         var applied = 0f;
         foreach (var shift in BeginShifts)
@@ -72,13 +77,69 @@ public static class EntityTraining
         }
 
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chosen Begin shift {chosen:F1} (largest with inner precision >= {minPrecision:F2}); training on all {headlines.Count} headlines"));
-        var tagger = Train(headlines, catalogue, epochs, seed, progress);
+        var casing = corpus is null ? null : Casing(corpus, headlines);
+        if (casing is not null)
+        {
+            progress.WriteLine($"word casing table: {casing} ({corpus!.Count} corpus texts and {headlines.Count} headlines)");
+        }
+
+        var tagger = Train(headlines, casing, catalogue, epochs, seed, progress);
         tagger.ShiftBegin(chosen);
         return tagger;
     }
 
+    /// <summary>
+    /// K-fold cross-validation of <see cref="TrainTuned"/> over <paramref name="headlines"/> (the fitted part): each fold
+    /// (a salted hash of the id) is recognised by a tagger tuned and trained on the others. Prints each fold's and the
+    /// pooled recall, precision and F1: on 7,877 headlines a variant's change is told from noise that the 855 held-out
+    /// ones cannot separate.
+    /// </summary>
+    public static (double Recall, double Precision) CrossValidate(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, int folds, TextWriter progress)
+    {
+        ArgumentNullException.ThrowIfNull(headlines);
+        ArgumentNullException.ThrowIfNull(progress);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        int gold = 0, found = 0, predicted = 0, correct = 0;
+        for (var f = 0; f < folds; f++)
+        {
+            var test = headlines.Where(h => HeldOutSplit.Bucket("entity-tagger-cv", h.Id, folds) == f).ToList();
+            var train = headlines.Where(h => HeldOutSplit.Bucket("entity-tagger-cv", h.Id, folds) != f).ToList();
+            var tagger = TrainTuned(train, corpus, catalog, epochs, seed, minPrecision, TextWriter.Null);
+            var extractor = new EntityExtractor(catalog, tagger);
+            var counts = Counts(test, t => extractor.Extract(t).Select(m => m.Entity).ToList());
+            gold += counts.Gold;
+            found += counts.Found;
+            predicted += counts.Predicted;
+            correct += counts.Correct;
+            var (r, p) = (Ratio(counts.Found, counts.Gold), Ratio(counts.Correct, counts.Predicted));
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fold {f + 1}/{folds}: {train.Count} headlines trained on, {test.Count} recognised: recall {r:F3}  precision {p:F3}  F1 {F1(r, p):F3}"));
+        }
+
+        var (recall, precision) = (Ratio(found, gold), Ratio(correct, predicted));
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cross-validated over {headlines.Count} headlines ({gold} gold entities): recall {recall:F4}  precision {precision:F4}  F1 {F1(recall, precision):F4}"));
+        return (recall, precision);
+    }
+
+    /// <summary>The casing table of <paramref name="corpus"/> and <paramref name="headlines"/>.</summary>
+    public static WordCasing Casing(IEnumerable<string> corpus, IEnumerable<SentfinHeadline> headlines)
+    {
+        var casing = new WordCasing();
+        foreach (var text in corpus.Concat(headlines.Select(h => h.Text)))
+        {
+            casing.Add(text);
+        }
+
+        return casing;
+    }
+
     /// <summary>Span recall and precision (exact name match, ignoring case).</summary>
     public static (double Recall, double Precision) Recognition(IReadOnlyList<SentfinHeadline> headlines, Func<string, IReadOnlyList<Entity>> analyse)
+    {
+        var c = Counts(headlines, analyse);
+        return (Ratio(c.Found, c.Gold), Ratio(c.Correct, c.Predicted));
+    }
+
+    private static (int Gold, int Found, int Predicted, int Correct) Counts(IReadOnlyList<SentfinHeadline> headlines, Func<string, IReadOnlyList<Entity>> analyse)
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(analyse);
@@ -92,24 +153,33 @@ public static class EntityTraining
             correct += entities.Count(e => h.Entities.Any(g => SameName(e.Text, g.Entity)));
         }
 
-        return (Ratio(found, gold), Ratio(correct, predicted));
+        return (gold, found, predicted, correct);
     }
 
-    public static EntityTagger Train(IReadOnlyList<SentfinHeadline> headlines, EntityExtractor catalogue, int epochs, int seed, TextWriter progress)
+    /// <summary>
+    /// Trains a tagger on <paramref name="headlines"/>. <paramref name="casing"/> (which counts them) becomes the
+    /// tagger's; each headline's lattice is built with its own words taken out of the counts, so training sees the
+    /// casing feature as a new headline will.
+    /// </summary>
+    public static EntityTagger Train(IReadOnlyList<SentfinHeadline> headlines, WordCasing? casing, EntityExtractor catalogue, int epochs, int seed, TextWriter progress)
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(progress);
-        var tagger = new EntityTagger();
+        var tagger = new EntityTagger { Casing = casing };
         var w = tagger.Weights;
         var total = new double[w.Length];
         var stamp = new int[w.Length];
         var step = 1;
-        var prepared = headlines.Select(h =>
+        var prepared = new List<(TaggerLattice Lattice, int[] Gold)>(headlines.Count);
+        foreach (var h in headlines)
         {
             var tokens = EntityTagger.Tokenize(h.Text);
-            return (Lattice: tagger.Lattice(h.Text, tokens, EntityExtractor.Hints(h.Text, tokens, catalogue.CatalogMatches(h.Text))), Gold: GoldTags(h.Text, tokens, h.Entities.Select(e => e.Entity)));
-        }).ToList();
+            casing?.Add(h.Text, -1);
+            prepared.Add((tagger.Lattice(h.Text, tokens, EntityExtractor.Hints(h.Text, tokens, catalogue.CatalogMatches(h.Text))), GoldTags(h.Text, tokens, h.Entities.Select(e => e.Entity))));
+            casing?.Add(h.Text);
+        }
+
         var random = new Random(seed);
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
