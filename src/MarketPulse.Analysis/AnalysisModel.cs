@@ -73,9 +73,11 @@ public sealed record SentimentPrediction(SentimentLabel Label, double Score, dou
 /// <summary>
 /// One text to analyse. <paramref name="Source"/> is a hint such as <c>news</c>, <c>twitter</c>, <c>economic</c>.
 /// <paramref name="Embedding"/> is the text's MiniLM embedding when the caller already has it (the worker computes
-/// it for near-duplicate detection); analysers that use the same model skip embedding it again.
+/// it for near-duplicate detection); analysers that use the same model skip embedding it again. <paramref name="Tokens"/>
+/// is that pass's word pieces and output, which the entity tagger reads; with an embedding but without them, the
+/// tagger scores from its hashed features alone.
 /// </summary>
-public sealed record AnalysisRequest(string Text, string? Source = null, float[]? Embedding = null);
+public sealed record AnalysisRequest(string Text, string? Source = null, float[]? Embedding = null, Embeddings.TokenStates? Tokens = null);
 
 /// <summary>The full judgement on one text.</summary>
 public sealed record AnalysisResult(

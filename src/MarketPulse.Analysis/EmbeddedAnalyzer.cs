@@ -9,7 +9,8 @@ namespace MarketPulse.Analysis;
 /// The analyser that needs no server: MiniLM embeddings and the sentiment model trained in this repository,
 /// entities from the securities catalog and the trained tagger, and the asset-class rules. Every entity carries
 /// its own label, score and confidence from the entity sentiment model (its context window and clause, with the
-/// text's prediction as a feature: no second encoder pass); the text's when no such model is built in.
+/// text's prediction as a feature: no second encoder pass); the text's when no such model is built in. The tagger
+/// reads the encoder's output per word from the same pass (<see cref="AnalysisRequest.Tokens"/>).
 /// </summary>
 public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel model, EntityExtractor extractor, EntitySentimentModel? entitySentiment = null) : ITextAnalyzer
 {
@@ -27,13 +28,15 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
     {
         var texts = requests.Select(r => r.Text).ToList();
         var embeddings = new float[requests.Count][];
+        var tokens = requests.Select(r => r.Tokens).ToArray();
         var missing = Enumerable.Range(0, requests.Count).Where(i => requests[i].Embedding is not { Length: > 0 }).ToList();
         if (missing.Count > 0)
         {
-            var computed = embedder.Embed(missing.Select(i => texts[i]).ToList(), cancellationToken);
+            var (computed, states) = embedder.EmbedWithTokens(missing.Select(i => texts[i]).ToList(), cancellationToken);
             for (var k = 0; k < missing.Count; k++)
             {
                 embeddings[missing[k]] = computed[k];
+                tokens[missing[k]] = states[k];
             }
         }
 
@@ -43,7 +46,7 @@ public sealed class EmbeddedAnalyzer(ITextEmbedder embedder, SentimentModel mode
         }
 
         var predictions = model.Predict(texts, embeddings);
-        var matches = texts.Select(extractor.Extract).ToList();
+        var matches = texts.Select((t, i) => extractor.Extract(t, tokens[i])).ToList();
 
         var results = new AnalysisResult[requests.Count];
         for (var i = 0; i < requests.Count; i++)

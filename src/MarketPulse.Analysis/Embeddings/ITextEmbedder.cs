@@ -11,4 +11,11 @@ public interface ITextEmbedder
 
     /// <summary>Embeds a batch, in order.</summary>
     float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Embeds a batch, in order, and gives each text's word pieces with the encoder's output for each (null from an
+    /// embedder that has none), from the same pass: the entity tagger reads them.
+    /// </summary>
+    (float[][] Vectors, TokenStates?[] Tokens) EmbedWithTokens(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        (Embed(texts, cancellationToken), new TokenStates?[texts.Count]);
 }

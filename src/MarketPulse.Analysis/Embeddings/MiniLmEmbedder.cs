@@ -95,6 +95,16 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         Run(texts, withStates: false, cancellationToken).Vectors;
 
     /// <summary>
+    /// The sentence vectors (the same as <see cref="Embed"/>) and, per text, its word pieces with the encoder's output
+    /// for each (<see cref="TokenStates"/>), from the same pass: the entity tagger reads them.
+    /// </summary>
+    public (float[][] Vectors, TokenStates?[] Tokens) EmbedWithTokens(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        var (vectors, _, tokens) = Run(texts, withStates: false, cancellationToken, withTokens: true);
+        return (vectors, tokens!);
+    }
+
+    /// <summary>
     /// The sentence vectors (the same as <see cref="Embed"/>) and, per text, the token states that enter the last
     /// encoder layer without padding ([tokens, 384] row-major), from the same pass.
     /// </summary>
@@ -105,15 +115,16 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             throw new InvalidOperationException("This embedder was created without exposeLastLayerInput.");
         }
 
-        var (vectors, states) = Run(texts, withStates: true, cancellationToken);
+        var (vectors, states, _) = Run(texts, withStates: true, cancellationToken);
         return (vectors, states!);
     }
 
-    private (float[][] Vectors, float[][]? States) Run(IReadOnlyList<string> texts, bool withStates, CancellationToken cancellationToken)
+    private (float[][] Vectors, float[][]? States, TokenStates[]? Tokens) Run(IReadOnlyList<string> texts, bool withStates, CancellationToken cancellationToken, bool withTokens = false)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var result = new float[texts.Count][];
         var states = withStates ? new float[texts.Count][] : null;
+        var tokens = withTokens ? new TokenStates[texts.Count] : null;
         var next = -1;
         var workers = Math.Min(_sessions.Length, texts.Count);
         if (workers <= 1)
@@ -126,7 +137,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return (result, states);
+        return (result, states, tokens);
 
         // Each worker takes the next text until none is left, on whichever slot is free.
         void Work()
@@ -139,7 +150,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
                 float[][]? textStates;
                 try
                 {
-                    (vectors, textStates) = EncodeBatch(slot, [texts[i]], withStates);
+                    (vectors, textStates) = EncodeBatch(slot, [texts[i]], withStates, tokens, i);
                 }
                 finally
                 {
@@ -172,7 +183,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         return start;
     }
 
-    private (float[][] Vectors, float[][]? States) EncodeBatch(int slot, string[] batch, bool withStates)
+    private (float[][] Vectors, float[][]? States) EncodeBatch(int slot, string[] batch, bool withStates, TokenStates[]? pieceStates = null, int at = 0)
     {
         // The tokenizer pads every text to the batch's longest; each tuple is (ids, token types, attention mask).
         var encoded = _tokenizers[slot].Encode(batch);
@@ -201,6 +212,24 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         for (var b = 0; b < batch.Length; b++)
         {
             vectors[b] = pooled.Buffer.Span.Slice(b * Dimensions, Dimensions).ToArray();
+        }
+
+        if (pieceStates is not null)
+        {
+            // Word pieces as the tokenizer wrote them ([CLS] ... [SEP]); the tokenizer pads at the end, so each
+            // text's real tokens are its first rows.
+            for (var b = 0; b < batch.Length; b++)
+            {
+                var pieces = _tokenizers[slot].Tokenize(length, batch[b])[0].Select(t => t.Item1).ToArray();
+                var real = 0;
+                foreach (var m in encoded[b].Item3)
+                {
+                    real += m != 0 ? 1 : 0;
+                }
+
+                var rows = Math.Min(real, pieces.Length);
+                pieceStates[at + b] = new TokenStates(pieces[..rows], hidden.Buffer.Span.Slice(b * length * Dimensions, rows * Dimensions).ToArray());
+            }
         }
 
         if (!withStates)

@@ -17,7 +17,8 @@ public sealed partial class EntityExtractor(SecurityCatalog catalog, EntityTagge
     /// every further mention the trained tagger finds, linked through the catalogue and the alias list, typed by
     /// <see cref="EntityTypes"/>, and marked unlisted when a company matches no listing.
     /// </summary>
-    public IReadOnlyList<EntityMatch> Extract(string text)
+    /// <param name="states">The encoder's word pieces and output for the text, from the pass that gave its sentence vector, for a tagger that reads them (<see cref="EntityTagger.Context"/>).</param>
+    public IReadOnlyList<EntityMatch> Extract(string text, Embeddings.TokenStates? states = null)
     {
         var known = CatalogMatches(text);
         if (tagger is null)
@@ -26,7 +27,7 @@ public sealed partial class EntityExtractor(SecurityCatalog catalog, EntityTagge
         }
 
         var tokens = EntityTagger.Tokenize(text);
-        var spans = tagger.Find(text, tokens, Hints(text, tokens, known));
+        var spans = tagger.Find(text, tokens, Hints(text, tokens, known), states);
         // The tagger decides what is a mention; the catalogue links it. Catalogue matches the tagger does not
         // confirm survive only when they are explicit symbols (NSE:X, X.NS, $X).
         var result = new List<EntityMatch>();

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using MarketPulse.Analysis.Embeddings;
 
 namespace MarketPulse.Analysis.Entities;
 
@@ -9,14 +10,15 @@ public readonly record struct TaggerToken(int Start, int Length)
     public int End => Start + Length;
 }
 
-/// <summary>Feature ids of a text's tokens for the tagger: see <see cref="EntityTagger.Lattice"/>.</summary>
-public sealed record TaggerLattice(int[][] Own, int[][][] Transition);
+/// <summary>Feature ids of a text's tokens for the tagger, and each token's context vector input (or null): see <see cref="EntityTagger.Lattice"/>.</summary>
+public sealed record TaggerLattice(int[][] Own, int[][][] Transition, float[]?[]? Dense = null);
 
 /// <summary>
 /// A trained recogniser of entity mentions: an averaged-perceptron BIO tagger over hashed features of each word
 /// (the word, its lower case, shape, 3- and 4-letter prefix and suffix, the neighbouring words, whether the catalogue
 /// covers it and with which type, whether it is a known sector, commodity or market word, how the word is usually
-/// cased inside a sentence: <see cref="WordCasing"/>) and the previous tag,
+/// cased inside a sentence: <see cref="WordCasing"/>), dense weights over the encoder's output for the word and its
+/// neighbours (<see cref="ContextVectors"/>, from the pass that gives the sentence vector) and the previous tag,
 /// trained as a structured perceptron and decoded with Viterbi over the tag sequence. It finds names it has never seen ("Shalimar Paints", "Karvy"); the catalogue
 /// then links them. Trained by <c>marketpulse train entities</c> with a fixed seed; thread-safe once built.
 /// </summary>
@@ -30,6 +32,8 @@ public sealed partial class EntityTagger
     // is present), the weights, then whether a word casing table follows, and the table.
     private const int Magic1 = 0x4E455231;
     private const int Magic2 = 0x4E455232;
+    // "NER3": as NER2, then whether context vectors follow (<see cref="ContextVectors"/>: centre and dense weights), and they.
+    private const int Magic3 = 0x4E455233;
 
     private readonly float[] weights;
     private readonly int bits;
@@ -69,10 +73,17 @@ public sealed partial class EntityTagger
     /// </summary>
     public WordCasing? Casing { get; set; }
 
+    /// <summary>
+    /// The encoder's view of each word (<see cref="ContextVectors"/>), read when set and when the caller gives the
+    /// text's token states; saved with the weights. Training sets it before it builds lattices.
+    /// </summary>
+    public ContextVectors? Context { get; set; }
+
     /// <summary>Mention spans (start, length, confidence) in <paramref name="text"/>; <paramref name="hints"/> is a per-token catalogue feature (or null).</summary>
-    public List<(int Start, int Length, double Confidence)> Find(string text, List<TaggerToken> tokens, string?[]? hints)
+    /// <param name="states">The encoder's word pieces and output for the text, read by a tagger with <see cref="Context"/>; without them such a tagger scores from the hashed features alone.</param>
+    public List<(int Start, int Length, double Confidence)> Find(string text, List<TaggerToken> tokens, string?[]? hints, TokenStates? states = null)
     {
-        var lattice = Lattice(text, tokens, hints);
+        var lattice = Lattice(text, tokens, hints, states);
         var (tags, margins) = Decode(lattice);
         var spans = new List<(int, int, double)>();
         for (var i = 0; i < tokens.Count; i++)
@@ -101,7 +112,7 @@ public sealed partial class EntityTagger
     /// tag (<c>-1</c> at the start, then <see cref="Outside"/>, <see cref="Begin"/>, <see cref="Inside"/>), the
     /// features that pair it with the token (<see cref="TaggerLattice.Transition"/>).
     /// </summary>
-    public TaggerLattice Lattice(string text, List<TaggerToken> tokens, string?[]? hints)
+    public TaggerLattice Lattice(string text, List<TaggerToken> tokens, string?[]? hints, TokenStates? states = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(tokens);
@@ -110,6 +121,7 @@ public sealed partial class EntityTagger
         var features = new List<int>(32);
         // The casing class of every token, looked up once: each token's features read its own and its neighbours'.
         var cased = Casing is { } casing && this.features >= 2 ? tokens.Select(t => casing.Bucket(text.Substring(t.Start, t.Length))).ToArray() : null;
+        var dense = Context is { } context && states is not null ? context.InputsOf(ContextVectors.WordVectors(text, tokens, states)) : null;
         for (var i = 0; i < tokens.Count; i++)
         {
             features.Clear();
@@ -124,7 +136,7 @@ public sealed partial class EntityTagger
             }
         }
 
-        return new TaggerLattice(own, transition);
+        return new TaggerLattice(own, transition, dense);
     }
 
     /// <summary>
@@ -150,6 +162,11 @@ public sealed partial class EntityTagger
         for (var i = 0; i < n; i++)
         {
             Score(lattice.Own[i], ownScores);
+            if (lattice.Dense?[i] is { } input && Context is { } context)
+            {
+                context.AddScores(input, ownScores);
+            }
+
             local[i] = new double[Tags + 1][];
             for (var p = -1; p < Tags; p++)
             {
@@ -363,7 +380,7 @@ public sealed partial class EntityTagger
     {
         using var gzip = new GZipStream(stream, CompressionLevel.SmallestSize, leaveOpen: true);
         using var writer = new BinaryWriter(gzip);
-        writer.Write(features == 1 ? Magic1 : Magic2);
+        writer.Write(features == 1 ? Magic1 : Context is null ? Magic2 : Magic3);
         writer.Write(bits);
         // Sparse: most buckets stay zero.
         var nonZero = 0;
@@ -390,6 +407,12 @@ public sealed partial class EntityTagger
             writer.Write(Casing is not null);
             Casing?.Save(writer);
         }
+
+        if (Context is not null)
+        {
+            writer.Write(true);
+            Context.Save(writer);
+        }
     }
 
     public static EntityTagger Load(Stream stream)
@@ -397,7 +420,7 @@ public sealed partial class EntityTagger
         using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(gzip);
         var magic = reader.ReadInt32();
-        if (magic is not (Magic1 or Magic2))
+        if (magic is not (Magic1 or Magic2 or Magic3))
         {
             throw new InvalidDataException("not an entity tagger file");
         }
@@ -412,7 +435,9 @@ public sealed partial class EntityTagger
         }
 
         var features = magic == Magic1 ? 1 : 2;
-        return new EntityTagger(bits, weights, features) { Casing = features >= 2 && reader.ReadBoolean() ? WordCasing.Load(reader) : null };
+        var casing = features >= 2 && reader.ReadBoolean() ? WordCasing.Load(reader) : null;
+        var context = magic == Magic3 && reader.ReadBoolean() ? ContextVectors.Load(reader) : null;
+        return new EntityTagger(bits, weights, features) { Casing = casing, Context = context };
     }
 
     /// <summary>The tagger built into the assembly, or null when it was not.</summary>

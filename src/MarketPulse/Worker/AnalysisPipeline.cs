@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MarketPulse.Analysis;
 using MarketPulse.Analysis.Dedup;
+using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Ollama;
 using MarketPulse.Messaging.Contracts;
 using Microsoft.Extensions.Options;
@@ -60,7 +61,7 @@ public sealed class AnalysisPipeline(
         }
 
         var stages = Stopwatch.StartNew();
-        var (decisions, embeddings) = items.Count == 0 ? ([], []) : await duplicates.CheckAsync(items, texts, cancellationToken);
+        var (decisions, embeddings, tokens) = items.Count == 0 ? ([], [], []) : await duplicates.CheckAsync(items, texts, cancellationToken);
         var dedupMs = stages.Elapsed.TotalMilliseconds;
         var found = new List<ItemDuplicate>();
         var toAnalyse = new List<int>();
@@ -78,7 +79,7 @@ public sealed class AnalysisPipeline(
         }
 
         stages.Restart();
-        var results = await AnalyseAsync(toAnalyse.Select(i => (items[i], texts[i], embeddings[i])).ToList(), failures, cancellationToken);
+        var results = await AnalyseAsync(toAnalyse.Select(i => (items[i], texts[i], embeddings[i], tokens[i])).ToList(), failures, cancellationToken);
         var analyseMs = stages.Elapsed.TotalMilliseconds;
         stages.Restart();
         var analyzedAt = time.GetUtcNow();
@@ -98,14 +99,14 @@ public sealed class AnalysisPipeline(
     }
 
     private async Task<List<(ItemMessage Item, AnalysisResult Result)>> AnalyseAsync(
-        List<(ItemMessage Item, string Text, float[]? Embedding)> work, List<ItemFailure> failures, CancellationToken cancellationToken)
+        List<(ItemMessage Item, string Text, float[]? Embedding, TokenStates? Tokens)> work, List<ItemFailure> failures, CancellationToken cancellationToken)
     {
         var results = new List<(ItemMessage, AnalysisResult)>();
         var attempts = new int[work.Count];
         var remaining = Enumerable.Range(0, work.Count).ToList();
         while (remaining.Count > 0)
         {
-            var requests = remaining.Select(i => new AnalysisRequest(work[i].Text, work[i].Item.Source, work[i].Embedding)).ToList();
+            var requests = remaining.Select(i => new AnalysisRequest(work[i].Text, work[i].Item.Source, work[i].Embedding, work[i].Tokens)).ToList();
             var watch = Stopwatch.StartNew();
             IReadOnlyList<AnalysisResult?> answers;
             string? error = null;

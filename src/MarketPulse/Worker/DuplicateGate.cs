@@ -17,27 +17,33 @@ namespace MarketPulse.Worker;
 /// </summary>
 public sealed partial class DuplicateGate(NearDuplicateIndex index, ITextEmbedder embedder, Databases databases, IOptions<AnalysisWorkerOptions> options)
 {
-    public async Task<(DedupDecision[] Decisions, float[]?[] Embeddings)> CheckAsync(IReadOnlyList<ItemMessage> items, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each item's decision and, for those not exact duplicates, its vector and token states from the one encoder pass
+    /// that serves dedup, sentiment and the entity tagger.
+    /// </summary>
+    public async Task<(DedupDecision[] Decisions, float[]?[] Embeddings, TokenStates?[] Tokens)> CheckAsync(IReadOnlyList<ItemMessage> items, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var decisions = await Task.WhenAll(items.Select((item, i) =>
             index.CheckExactAsync(item.Id.ToString(), TextFingerprint.Hash(texts[i]), cancellationToken)));
 
         var embeddings = new float[]?[items.Count];
+        var tokens = new TokenStates?[items.Count];
         var pending = Enumerable.Range(0, items.Count).Where(i => !decisions[i].IsDuplicate).ToList();
         if (pending.Count == 0)
         {
-            return (decisions, embeddings);
+            return (decisions, embeddings, tokens);
         }
 
-        var vectors = await Task.Run(() => embedder.Embed(pending.Select(i => texts[i]).ToList(), cancellationToken), cancellationToken);
+        var (vectors, states) = await Task.Run(() => embedder.EmbedWithTokens(pending.Select(i => texts[i]).ToList(), cancellationToken), cancellationToken);
         for (var k = 0; k < pending.Count; k++)
         {
             embeddings[pending[k]] = vectors[k];
+            tokens[pending[k]] = states[k];
         }
 
         if (options.Value.DisableNearDuplicates)
         {
-            return (decisions, embeddings);
+            return (decisions, embeddings, tokens);
         }
 
         // One at a time, in batch order: two copies in one batch give one original and one duplicate,
@@ -67,7 +73,7 @@ public sealed partial class DuplicateGate(NearDuplicateIndex index, ITextEmbedde
             }
         }
 
-        return (decisions, embeddings);
+        return (decisions, embeddings, tokens);
     }
 
     private async Task<Dictionary<string, string>> OriginalTextsAsync(IEnumerable<string> ids, CancellationToken cancellationToken)

@@ -33,9 +33,10 @@ internal static class EntityCommands
             DefaultValueFactory = _ => [],
         };
         var folds = CommandOptions.WholeNumber("--folds", "instead of training: K-fold cross-validation of the whole recipe over the fitted part (the held-out split untouched), to compare variants on 7,877 headlines rather than 855", 0, 0, 20);
-        var command = new Command("entities", "train the entity tagger: --data train.csv --securities DIR [--casing-corpus tfns/train.csv] [--epochs N] [--seed N] [--min-precision P] [--out FILE] [--errors FILE] [--folds K]")
+        var tokenVectors = new Option<bool>("--token-vectors") { Description = "also read the encoder's output for each word and its neighbours (int8 MiniLM, the pass that gives the sentence vector) with dense weights (docs/entities.md has the figures)" };
+        var command = new Command("entities", "train the entity tagger: --data train.csv --securities DIR [--casing-corpus tfns/train.csv] [--token-vectors] [--epochs N] [--seed N] [--min-precision P] [--out FILE] [--errors FILE] [--folds K]")
         {
-            data, output, seed, epochs, securities, minPrecision, errors, corpus, folds,
+            data, output, seed, epochs, securities, minPrecision, errors, corpus, folds, tokenVectors,
         };
         command.SetAction(parse =>
         {
@@ -65,6 +66,12 @@ internal static class EntityCommands
                 throw new UsageException("--min-precision must be between 0 and 1.");
             }
 
+            Dictionary<string, TokenStates>? states = null;
+            if (parse.GetValue(tokenVectors))
+            {
+                states = EncodeHeadlines(rows.Select(h => h.Text));
+            }
+
             if (parse.GetValue(folds) is var k and > 0)
             {
                 if (k == 1)
@@ -72,11 +79,11 @@ internal static class EntityCommands
                     throw new UsageException("--folds needs at least 2 folds.");
                 }
 
-                EntityTraining.CrossValidate(fit, texts.Count == 0 ? null : texts, catalog, parse.GetValue(epochs), parse.GetValue(seed), precision, k, Console.Out);
+                EntityTraining.CrossValidate(fit, texts.Count == 0 ? null : texts, catalog, parse.GetValue(epochs), parse.GetValue(seed), precision, k, Console.Out, states);
                 return 0;
             }
 
-            var tagger = EntityTraining.TrainTuned(fit, texts.Count == 0 ? null : texts, catalog, parse.GetValue(epochs), parse.GetValue(seed), precision, Console.Out);
+            var tagger = EntityTraining.TrainTuned(fit, texts.Count == 0 ? null : texts, catalog, parse.GetValue(epochs), parse.GetValue(seed), precision, Console.Out, states);
             var path = parse.GetValue(output) ?? RepositoryPath(TaggerPath);
             using (var file = File.Create(path))
             {
@@ -88,10 +95,32 @@ internal static class EntityCommands
             var extractor = new EntityExtractor(catalog, tagger);
             Console.WriteLine("== held-out recognition (no sentiment)");
             using var errorFile = ErrorWriter(parse.GetValue(errors));
-            Console.WriteLine(EntityTraining.Report(held, t => extractor.Extract(t).Select(m => m.Entity).ToList(), errorFile));
+            Console.WriteLine(EntityTraining.Report(held, t => extractor.Extract(t, EntityTraining.StatesOf(states, t)).Select(m => m.Entity).ToList(), errorFile));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Each distinct text's word pieces and encoder output (int8 MiniLM, as the service runs it), with a progress line.</summary>
+    private static Dictionary<string, TokenStates> EncodeHeadlines(IEnumerable<string> texts)
+    {
+        var distinct = texts.Distinct(StringComparer.Ordinal).ToList();
+        var states = new Dictionary<string, TokenStates>(StringComparer.Ordinal);
+        using var embedder = new MiniLmEmbedder(EmbeddingPrecision.Int8);
+        var watch = Stopwatch.StartNew();
+        for (var k = 0; k < distinct.Count; k += 512)
+        {
+            var batch = distinct.Skip(k).Take(512).ToList();
+            var (_, tokens) = embedder.EmbedWithTokens(batch);
+            for (var j = 0; j < batch.Count; j++)
+            {
+                states[batch[j]] = tokens[j]!;
+            }
+
+            Console.Error.WriteLine($"encoded {Math.Min(k + 512, distinct.Count)}/{distinct.Count} headlines ({watch.Elapsed.TotalSeconds:F0} s)");
+        }
+
+        return states;
     }
 
     public static Command CreateTrainSentiment()
@@ -292,13 +321,16 @@ internal static class EntityCommands
             }
 
             var analysis = watch.Elapsed;
-            watch.Restart();
             // Recognition and the entity sentiment model (the headline's prediction is an input, so a fixed one stands in).
             var entitySentiment = EntitySentimentModel.Shared;
             var standIn = new SentimentPrediction(SentimentLabel.Neutral, 0, 0.5);
-            foreach (var h in rows)
+            // The token states come from the analysis pass in the service; here they are computed again, outside the timing.
+            var states = model?.Context is null ? null : embedder.EmbedWithTokens(rows.Select(h => h.Text).ToList(), cancellationToken).Tokens;
+            watch.Restart();
+            for (var r = 0; r < rows.Count; r++)
             {
-                var found = extractor.Extract(h.Text);
+                var h = rows[r];
+                var found = extractor.Extract(h.Text, states?[r]);
                 foreach (var m in found)
                 {
                     entitySentiment?.Predict(h.Text, m.Start, m.Length, standIn, found.Where(o => !ReferenceEquals(o, m)).Select(o => o.Start).ToList());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MarketPulse.Analysis;
+using MarketPulse.Analysis.Embeddings;
 using MarketPulse.Analysis.Entities;
 
 namespace MarketPulse.Tools.Training;
@@ -52,7 +53,7 @@ public static class EntityTraining
     /// counts the corpus and the headlines it is trained on; the probe's leaves out the inner split, so the shift is
     /// chosen on headlines the table has not seen, as a new text's are. Without one (null) there is no casing feature.
     /// </remarks>
-    public static EntityTagger TrainTuned(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, TextWriter progress)
+    public static EntityTagger TrainTuned(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, TextWriter progress, IReadOnlyDictionary<string, TokenStates>? states = null)
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(progress);
@@ -60,7 +61,7 @@ public static class EntityTraining
         var inner = headlines.Where(h => HeldOutSplit.IsHeldOut("entity-tagger-inner:" + h.Id)).ToList();
         var rest = headlines.Where(h => !HeldOutSplit.IsHeldOut("entity-tagger-inner:" + h.Id)).ToList();
         progress.WriteLine($"tuning: {rest.Count} headlines to fit, {inner.Count} to choose the Begin shift on");
-        var probe = Train(rest, corpus is null ? null : Casing(corpus, rest), catalogue, epochs, seed, progress);
+        var probe = Train(rest, corpus is null ? null : Casing(corpus, rest), catalogue, epochs, seed, progress, states);
         var chosen = 0f;
         var applied = 0f;
         foreach (var shift in BeginShifts)
@@ -68,7 +69,7 @@ public static class EntityTraining
             probe.ShiftBegin(shift - applied);
             applied = shift;
             var extractor = new EntityExtractor(catalog, probe);
-            var (recall, precision) = Recognition(inner, t => extractor.Extract(t).Select(m => m.Entity).ToList());
+            var (recall, precision) = Recognition(inner, t => extractor.Extract(t, StatesOf(states, t)).Select(m => m.Entity).ToList());
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Begin shift {shift,4:F1}: inner recall {recall:F3}  precision {precision:F3}"));
             if (precision >= minPrecision)
             {
@@ -83,7 +84,7 @@ public static class EntityTraining
             progress.WriteLine($"word casing table: {casing} ({corpus!.Count} corpus texts and {headlines.Count} headlines)");
         }
 
-        var tagger = Train(headlines, casing, catalogue, epochs, seed, progress);
+        var tagger = Train(headlines, casing, catalogue, epochs, seed, progress, states);
         tagger.ShiftBegin(chosen);
         return tagger;
     }
@@ -94,7 +95,7 @@ public static class EntityTraining
     /// pooled recall, precision and F1: on 7,877 headlines a variant's change is told from noise that the 855 held-out
     /// ones cannot separate.
     /// </summary>
-    public static (double Recall, double Precision) CrossValidate(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, int folds, TextWriter progress)
+    public static (double Recall, double Precision) CrossValidate(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, int folds, TextWriter progress, IReadOnlyDictionary<string, TokenStates>? states = null)
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(progress);
@@ -104,9 +105,9 @@ public static class EntityTraining
         {
             var test = headlines.Where(h => HeldOutSplit.Bucket("entity-tagger-cv", h.Id, folds) == f).ToList();
             var train = headlines.Where(h => HeldOutSplit.Bucket("entity-tagger-cv", h.Id, folds) != f).ToList();
-            var tagger = TrainTuned(train, corpus, catalog, epochs, seed, minPrecision, TextWriter.Null);
+            var tagger = TrainTuned(train, corpus, catalog, epochs, seed, minPrecision, TextWriter.Null, states);
             var extractor = new EntityExtractor(catalog, tagger);
-            var counts = Counts(test, t => extractor.Extract(t).Select(m => m.Entity).ToList());
+            var counts = Counts(test, t => extractor.Extract(t, StatesOf(states, t)).Select(m => m.Entity).ToList());
             gold += counts.Gold;
             found += counts.Found;
             predicted += counts.Predicted;
@@ -119,6 +120,10 @@ public static class EntityTraining
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cross-validated over {headlines.Count} headlines ({gold} gold entities): recall {recall:F4}  precision {precision:F4}  F1 {F1(recall, precision):F4}"));
         return (recall, precision);
     }
+
+    /// <summary>The encoder's word pieces and output for <paramref name="text"/>, when the caller has them.</summary>
+    public static TokenStates? StatesOf(IReadOnlyDictionary<string, TokenStates>? states, string text) =>
+        states is not null && states.TryGetValue(text, out var s) ? s : null;
 
     /// <summary>The casing table of <paramref name="corpus"/> and <paramref name="headlines"/>.</summary>
     public static WordCasing Casing(IEnumerable<string> corpus, IEnumerable<SentfinHeadline> headlines)
@@ -161,22 +166,30 @@ public static class EntityTraining
     /// tagger's; each headline's lattice is built with its own words taken out of the counts, so training sees the
     /// casing feature as a new headline will.
     /// </summary>
-    public static EntityTagger Train(IReadOnlyList<SentfinHeadline> headlines, WordCasing? casing, EntityExtractor catalogue, int epochs, int seed, TextWriter progress)
+    public static EntityTagger Train(IReadOnlyList<SentfinHeadline> headlines, WordCasing? casing, EntityExtractor catalogue, int epochs, int seed, TextWriter progress, IReadOnlyDictionary<string, TokenStates>? states = null)
     {
         ArgumentNullException.ThrowIfNull(headlines);
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(progress);
         var tagger = new EntityTagger { Casing = casing };
-        var w = tagger.Weights;
-        var total = new double[w.Length];
-        var stamp = new int[w.Length];
+        if (states is not null)
+        {
+            // The centre is the mean of the training words' vectors; the window is the word and its neighbours.
+            tagger.Context = ContextVectors.Fit(
+                headlines.SelectMany(h => StatesOf(states, h.Text) is { } s ? ContextVectors.WordVectors(h.Text, EntityTagger.Tokenize(h.Text), s) : []),
+                states.Values.FirstOrDefault()?.Dimensions ?? 0,
+                window: 3);
+        }
+
+        var sparse = new Averaged(tagger.Weights);
+        var dense = tagger.Context is { } context ? new Averaged(context.Weights) : null;
         var step = 1;
         var prepared = new List<(TaggerLattice Lattice, int[] Gold)>(headlines.Count);
         foreach (var h in headlines)
         {
             var tokens = EntityTagger.Tokenize(h.Text);
             casing?.Add(h.Text, -1);
-            prepared.Add((tagger.Lattice(h.Text, tokens, EntityExtractor.Hints(h.Text, tokens, catalogue.CatalogMatches(h.Text))), GoldTags(h.Text, tokens, h.Entities.Select(e => e.Entity))));
+            prepared.Add((tagger.Lattice(h.Text, tokens, EntityExtractor.Hints(h.Text, tokens, catalogue.CatalogMatches(h.Text)), StatesOf(states, h.Text)), GoldTags(h.Text, tokens, h.Entities.Select(e => e.Entity))));
             casing?.Add(h.Text);
         }
 
@@ -215,6 +228,16 @@ public static class EntityTraining
                             Update(f * EntityTagger.Tags + gold[i], 1);
                             Update(f * EntityTagger.Tags + guess[i], -1);
                         }
+
+                        // The context vector input moves its dense weights the same way (averaged alike).
+                        if (dense is not null && lattice.Dense?[i] is { } x)
+                        {
+                            for (var d = 0; d < x.Length; d++)
+                            {
+                                dense.Update((gold[i] * x.Length) + d, x[d], step);
+                                dense.Update((guess[i] * x.Length) + d, -x[d], step);
+                            }
+                        }
                     }
 
                     foreach (var f in lattice.Transition[i][goldPrevious + 1])
@@ -234,19 +257,36 @@ public static class EntityTraining
             progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}: token error rate {errors / (double)seen:F4}"));
         }
 
-        for (var i = 0; i < w.Length; i++)
-        {
-            total[i] += (step - stamp[i]) * (double)w[i];
-            w[i] = (float)(total[i] / step);
-        }
-
+        sparse.Finish(step);
+        dense?.Finish(step);
         return tagger;
 
-        void Update(int index, float delta)
+        void Update(int index, float delta) => sparse.Update(index, delta, step);
+    }
+
+    /// <summary>
+    /// Weights of an averaged perceptron, averaged lazily: each weight's running sum catches up only when it changes,
+    /// and <see cref="Finish"/> replaces every weight with its mean over all steps.
+    /// </summary>
+    private sealed class Averaged(float[] weights)
+    {
+        private readonly double[] total = new double[weights.Length];
+        private readonly int[] stamp = new int[weights.Length];
+
+        public void Update(int index, float delta, int step)
         {
-            total[index] += (step - stamp[index]) * (double)w[index];
+            total[index] += (step - stamp[index]) * (double)weights[index];
             stamp[index] = step;
-            w[index] += delta;
+            weights[index] += delta;
+        }
+
+        public void Finish(int step)
+        {
+            for (var i = 0; i < weights.Length; i++)
+            {
+                total[i] += (step - stamp[i]) * (double)weights[i];
+                weights[i] = (float)(total[i] / step);
+            }
         }
     }
 
