@@ -52,6 +52,8 @@ public static class EntityTraining
     /// With a <paramref name="corpus"/>, the tagger reads the word casing feature (<see cref="WordCasing"/>): its table
     /// counts the corpus and the headlines it is trained on; the probe's leaves out the inner split, so the shift is
     /// chosen on headlines the table has not seen, as a new text's are. Without one (null) there is no casing feature.
+    /// With <paramref name="states"/> (each headline text's encoder word pieces and output) the tagger reads context
+    /// vectors (<see cref="ContextVectors"/>), centred on the training headlines' words; without them it has none.
     /// </remarks>
     public static EntityTagger TrainTuned(IReadOnlyList<SentfinHeadline> headlines, IReadOnlyList<string>? corpus, SecurityCatalog catalog, int epochs, int seed, double minPrecision, TextWriter progress, IReadOnlyDictionary<string, TokenStates>? states = null)
     {
