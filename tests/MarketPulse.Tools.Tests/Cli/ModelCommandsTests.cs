@@ -86,6 +86,28 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_entities_with_token_vectors_writes_a_tagger_that_reads_them()
+    {
+        var sentfin = Path.Combine(_folder, "sentfin.csv");
+        string[] names = ["Infosys", "Wipro", "Sebi", "Tata Motors", "Karvy", "Shalimar Paints", "Yes Bank", "Suzlon"];
+        string[] verbs = ["rises", "falls", "slumps", "gains", "jumps", "slips"];
+        var rows = Enumerable.Range(0, 60).Select(i => (Name: names[i % names.Length], Verb: verbs[i % verbs.Length], Id: i + 1))
+            .Select(r => $"{r.Id},{r.Name} shares {r.Verb} after results,\"{{\"\"{r.Name}\"\": \"\"neutral\"\"}}\"");
+        File.WriteAllLines(sentfin, ["id,headline,entities", .. rows]);
+        var output = Path.Combine(_folder, "entity-tagger.bin");
+
+        var code = await ToolsCommandLine.Build([]).Parse(["train", "entities", "--data", sentfin, "--token-vectors", "--epochs", "2", "--out", output])
+            .InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+
+        Assert.Equal(0, code);
+        using var file = File.OpenRead(output);
+        var tagger = MarketPulse.Analysis.Entities.EntityTagger.Load(file);
+        Assert.NotNull(tagger.Context);
+        Assert.Equal(3 * 3 * 384, tagger.Context.Weights.Length);
+        Assert.Contains(tagger.Context.Weights, w => w != 0);
+    }
+
+    [Fact]
     public async Task Eval_entities_says_when_the_split_has_no_headlines()
     {
         var sentfin = Path.Combine(_folder, "probe.csv");

@@ -66,19 +66,16 @@ internal static class EntityCommands
                 throw new UsageException("--min-precision must be between 0 and 1.");
             }
 
-            Dictionary<string, TokenStates>? states = null;
-            if (parse.GetValue(tokenVectors))
+            var k = parse.GetValue(folds);
+            if (k == 1)
             {
-                states = EncodeHeadlines(rows.Select(h => h.Text));
+                throw new UsageException("--folds needs at least 2 folds.");
             }
 
-            if (parse.GetValue(folds) is var k and > 0)
+            // Every headline's states, the held-out ones too (to recognise them); the centre is fitted on the fitted part alone.
+            var states = parse.GetValue(tokenVectors) ? EncodeHeadlines(rows.Select(h => h.Text)) : null;
+            if (k > 0)
             {
-                if (k == 1)
-                {
-                    throw new UsageException("--folds needs at least 2 folds.");
-                }
-
                 EntityTraining.CrossValidate(fit, texts.Count == 0 ? null : texts, catalog, parse.GetValue(epochs), parse.GetValue(seed), precision, k, Console.Out, states);
                 return 0;
             }
