@@ -50,6 +50,20 @@ public sealed class ContextVectorsTests(EmbedderFixture embedder)
     }
 
     [Fact]
+    public void A_text_longer_than_the_encoder_reads_keeps_rows_for_the_words_it_read_only()
+    {
+        var text = "Infosys beats estimates. " + string.Join(' ', Enumerable.Repeat("Markets edge higher as banks gain.", 400));
+
+        var states = Assert.IsType<TokenStates>(embedder.Embedder.EmbedWithTokens([text]).Tokens[0]);
+        var vectors = ContextVectors.WordVectors(text, EntityTagger.Tokenize(text), states);
+
+        Assert.InRange(states.Pieces.Length, 16, 512);
+        Assert.Equal(states.Pieces.Length * 384, states.States.Length);
+        Assert.NotNull(vectors[0]);
+        Assert.Null(vectors[^1]);
+    }
+
+    [Fact]
     public void Inputs_are_centred_unit_vectors_beside_their_neighbours()
     {
         var context = new ContextVectors([1f, 1f], window: 3);
