@@ -216,19 +216,12 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
         if (pieceStates is not null)
         {
-            // Word pieces as the tokenizer wrote them ([CLS] ... [SEP]); the tokenizer pads at the end, so each
-            // text's real tokens are its first rows.
+            // The word pieces are the vocabulary's names of the ids the encoder read ([CLS] ... [SEP]).
             for (var b = 0; b < batch.Length; b++)
             {
-                var pieces = _tokenizers[slot].Tokenize(length, batch[b])[0].Select(t => t.Item1).ToArray();
-                var real = 0;
-                foreach (var m in encoded[b].Item3)
-                {
-                    real += m != 0 ? 1 : 0;
-                }
-
-                var rows = Math.Min(real, pieces.Length);
-                pieceStates[at + b] = new TokenStates(pieces[..rows], hidden.Buffer.Span.Slice(b * length * Dimensions, rows * Dimensions).ToArray());
+                var rows = RealTokens(encoded[b].Item3);
+                var pieces = encoded[b].Item1[..rows].Select(id => _tokenizers[slot].IdToToken((int)id)).ToArray();
+                pieceStates[at + b] = new TokenStates(pieces, hidden.Buffer.Span.Slice(b * length * Dimensions, rows * Dimensions).ToArray());
             }
         }
 
@@ -241,17 +234,22 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         var states = new float[batch.Length][];
         for (var b = 0; b < batch.Length; b++)
         {
-            // The tokenizer pads at the end: the real tokens are the first ones.
-            var tokens = 0;
-            foreach (var m in encoded[b].Item3)
-            {
-                tokens += m != 0 ? 1 : 0;
-            }
-
-            states[b] = layerInput.Slice(b * length * Dimensions, tokens * Dimensions).ToArray();
+            states[b] = layerInput.Slice(b * length * Dimensions, RealTokens(encoded[b].Item3) * Dimensions).ToArray();
         }
 
         return (vectors, states);
+    }
+
+    /// <summary>The tokens of a text that are not padding: the tokenizer pads at the end, so they are the first ones.</summary>
+    private static int RealTokens(long[] attentionMask)
+    {
+        var tokens = 0;
+        foreach (var m in attentionMask)
+        {
+            tokens += m != 0 ? 1 : 0;
+        }
+
+        return tokens;
     }
 
     public void Dispose()
